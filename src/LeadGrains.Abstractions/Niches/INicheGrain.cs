@@ -1,0 +1,42 @@
+using Orleans.Concurrency;
+
+namespace LeadGrains.Abstractions.Niches;
+
+/// <summary>
+/// One niche: its levels, rotation pointer and subscriptions' fairness order. Its turns are
+/// serial, so two distributions of the same niche never race for the same decision.
+/// </summary>
+public interface INicheGrain : IGrainWithGuidKey
+{
+    /// <summary>Creates the niche (its key is the new niche id). Throws <see cref="ValidationFailedException"/> on bad input.</summary>
+    Task<NicheView> Create(CreateNicheCommand command);
+
+    /// <summary>The niche, or null if it does not exist.</summary>
+    Task<NicheView?> Get();
+
+    /// <summary>Adds a level. Throws <see cref="ValidationFailedException"/> on bad input or a taken position.</summary>
+    Task<LevelView> AddLevel(LevelDefinition level);
+
+    /// <summary>Changes a level. Throws <see cref="ValidationFailedException"/> on bad input or an unknown level.</summary>
+    Task<LevelView> UpdateLevel(Guid levelId, LevelUpdate update);
+
+    /// <summary>
+    /// Subscribes a provider of the niche's workspace to one of its levels (status <c>active</c>).
+    /// Throws <see cref="ValidationFailedException"/> if the level or provider is unknown or already subscribed.
+    /// </summary>
+    Task<SubscriptionView> Subscribe(Guid providerId, Guid levelId, SubscriptionFilterSpec filters);
+
+    /// <summary>Sets a subscription's status (<c>active</c> or <c>paused</c>) and/or filters.</summary>
+    Task<SubscriptionView> UpdateSubscription(Guid subscriptionId, string? status, SubscriptionFilterSpec? filters);
+
+    /// <summary>
+    /// Distributes one approved lead under the rotation and fairness rules, charging each recipient.
+    /// Called by the lead's grain; a repeat for the same lead resumes its first start position and
+    /// charges nobody twice.
+    /// </summary>
+    Task<Distribution.DistributionResult> Distribute(Distribution.DistributionRequest request);
+
+    /// <summary>Re-reads the given subscriptions' status after a balance change elsewhere (e.g. a deposit).</summary>
+    [OneWay]
+    Task RefreshSubscriptions(IReadOnlyList<Guid> subscriptionIds);
+}

@@ -1,0 +1,39 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+
+namespace LeadGrains.Grains;
+
+/// <summary>
+/// The domain metrics and trace source of LeadGrains (DESIGN, "Observability"). Tags are low
+/// cardinality on purpose: statuses and reasons, never lead, provider or niche ids.
+/// </summary>
+public sealed class LeadGrainsTelemetry
+{
+    public const string MeterName = "LeadGrains";
+    public const string ActivitySourceName = "LeadGrains";
+
+    public static readonly ActivitySource ActivitySource = new(ActivitySourceName);
+
+    private readonly Counter<long> _distributions;
+    private readonly Counter<long> _assignments;
+    private readonly Counter<long> _skips;
+    private readonly Histogram<double> _distributionDuration;
+
+    public LeadGrainsTelemetry(IMeterFactory meterFactory)
+    {
+        var meter = meterFactory.Create(MeterName);
+        _distributions = meter.CreateCounter<long>("leadgrains.distributions", description: "Distribution attempts by final status.");
+        _assignments = meter.CreateCounter<long>("leadgrains.assignments", description: "Assignments created (each charged).");
+        _skips = meter.CreateCounter<long>("leadgrains.distribution.skips", description: "Candidates passed over, by reason.");
+        _distributionDuration = meter.CreateHistogram<double>("leadgrains.distribution.duration", unit: "ms", description: "Time of one distribution attempt.");
+    }
+
+    public void DistributionCompleted(string status, int assignments, double durationMs)
+    {
+        _distributions.Add(1, new KeyValuePair<string, object?>("status", status));
+        _assignments.Add(assignments);
+        _distributionDuration.Record(durationMs, new KeyValuePair<string, object?>("status", status));
+    }
+
+    public void CandidateSkipped(string reason) => _skips.Add(1, new KeyValuePair<string, object?>("reason", reason));
+}

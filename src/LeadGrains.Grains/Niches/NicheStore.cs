@@ -1,0 +1,133 @@
+using Dapper;
+using LeadGrains.Abstractions;
+using Npgsql;
+
+namespace LeadGrains.Grains.Niches;
+
+/// <summary>The niche grain's SQL: its configuration and subscriptions.</summary>
+public sealed class NicheStore(NpgsqlDataSource db)
+{
+    private const string SubscriptionColumns = """
+        s.id, s.provider_id, s.level_id, s.filters::text AS filters, s.status, s.last_received_at,
+        p.status AS provider_status
+        """;
+
+    public async Task<NicheSnapshot?> Load(Guid nicheId)
+    {
+        await using var connection = await db.OpenConnectionAsync();
+        await using var results = await connection.QueryMultipleAsync($"""
+            SELECT id, workspace_id, name, next_start_level_order_position FROM niches WHERE id = @nicheId;
+            SELECT id, name, order_position, max_recipients, price_cents, is_active
+              FROM competition_levels WHERE niche_id = @nicheId ORDER BY order_position;
+            SELECT {SubscriptionColumns}
+              FROM subscriptions s JOIN providers p ON p.id = s.provider_id WHERE s.niche_id = @nicheId;
+            """, new { nicheId });
+        var niche = await results.ReadSingleOrDefaultAsync<NicheRow>();
+        if (niche is null)
+        {
+            return null;
+        }
+        var levels = (await results.ReadAsync<LevelRow>()).ToList();
+        var subscriptions = (await results.ReadAsync<SubscriptionRow>()).ToList();
+        return new NicheSnapshot(niche, levels, subscriptions);
+    }
+
+    public async Task<IReadOnlyList<SubscriptionRow>> LoadSubscriptions(Guid nicheId, IReadOnlyList<Guid> ids)
+    {
+        await using var connection = await db.OpenConnectionAsync();
+        var rows = await connection.QueryAsync<SubscriptionRow>($"""
+            SELECT {SubscriptionColumns}
+              FROM subscriptions s JOIN providers p ON p.id = s.provider_id
+             WHERE s.niche_id = @nicheId AND s.id = ANY(@ids)
+            """, new { nicheId, ids = ids.ToArray() });
+        return rows.ToList();
+    }
+
+    public async Task Create(NicheRow niche, IReadOnlyList<LevelRow> levels)
+    {
+        await using var connection = await db.OpenConnectionAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        try
+        {
+            await connection.ExecuteAsync(
+                "INSERT INTO niches (id, workspace_id, name, next_start_level_order_position) VALUES (@Id, @WorkspaceId, @Name, @NextStartLevelOrderPosition)",
+                niche, transaction);
+            foreach (var level in levels)
+            {
+                await InsertLevel(connection, transaction, niche.Id, level);
+            }
+            await transaction.CommitAsync();
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.ForeignKeyViolation)
+        {
+            throw new ValidationFailedException("workspace_id", "does not name an existing workspace.");
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation && e.ConstraintName == "niches_workspace_id_name_key")
+        {
+            throw new ValidationFailedException("name", "is already used by another niche of this workspace.");
+        }
+    }
+
+    public async Task AddLevel(Guid nicheId, LevelRow level)
+    {
+        await using var connection = await db.OpenConnectionAsync();
+        try
+        {
+            await InsertLevel(connection, null, nicheId, level);
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
+        {
+            throw new ValidationFailedException("order_position", "is already taken by another level of this niche.");
+        }
+    }
+
+    public async Task UpdateLevel(LevelRow level)
+    {
+        await using var connection = await db.OpenConnectionAsync();
+        await connection.ExecuteAsync("""
+            UPDATE competition_levels
+               SET name = @Name, max_recipients = @MaxRecipients, price_cents = @PriceCents, is_active = @IsActive
+             WHERE id = @Id
+            """, level);
+    }
+
+    /// <summary>Inserts an active subscription if the provider belongs to the niche's workspace; false if it does not.</summary>
+    public async Task<SubscriptionRow?> InsertSubscription(Guid id, Guid nicheId, Guid workspaceId, Guid providerId, Guid levelId, string filtersJson)
+    {
+        await using var connection = await db.OpenConnectionAsync();
+        try
+        {
+            return await connection.QuerySingleOrDefaultAsync<SubscriptionRow>($"""
+                WITH inserted AS (
+                    INSERT INTO subscriptions (id, provider_id, level_id, niche_id, filters)
+                    SELECT @id, p.id, @levelId, @nicheId, @filtersJson::jsonb
+                      FROM providers p WHERE p.id = @providerId AND p.workspace_id = @workspaceId
+                    RETURNING *)
+                SELECT {SubscriptionColumns} FROM inserted s JOIN providers p ON p.id = s.provider_id
+                """, new { id, nicheId, workspaceId, providerId, levelId, filtersJson });
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
+        {
+            throw new ValidationFailedException("level_id", "the provider is already subscribed to this level.");
+        }
+    }
+
+    public async Task<SubscriptionRow?> UpdateSubscription(Guid nicheId, Guid subscriptionId, string? status, string? filtersJson)
+    {
+        await using var connection = await db.OpenConnectionAsync();
+        return await connection.QuerySingleOrDefaultAsync<SubscriptionRow>($"""
+            WITH updated AS (
+                UPDATE subscriptions
+                   SET status = coalesce(@status, status), filters = coalesce(@filtersJson::jsonb, filters)
+                 WHERE id = @subscriptionId AND niche_id = @nicheId
+                RETURNING *)
+            SELECT {SubscriptionColumns} FROM updated s JOIN providers p ON p.id = s.provider_id
+            """, new { nicheId, subscriptionId, status, filtersJson });
+    }
+
+    private static Task InsertLevel(NpgsqlConnection connection, NpgsqlTransaction? transaction, Guid nicheId, LevelRow level) =>
+        connection.ExecuteAsync("""
+            INSERT INTO competition_levels (id, niche_id, name, order_position, max_recipients, price_cents, is_active)
+            VALUES (@Id, @nicheId, @Name, @OrderPosition, @MaxRecipients, @PriceCents, @IsActive)
+            """, new { level.Id, nicheId, level.Name, level.OrderPosition, level.MaxRecipients, level.PriceCents, level.IsActive }, transaction);
+}

@@ -1,0 +1,107 @@
+using System.Security.Cryptography;
+using System.Text;
+using LeadGrains.Abstractions;
+using LeadGrains.Abstractions.Niches;
+using LeadGrains.Abstractions.Providers;
+using Microsoft.Extensions.Logging;
+
+namespace LeadGrains.Grains.Providers;
+
+/// <summary>
+/// One provider. Its serial turns keep its charges and deposits in order; the SQL functions make
+/// each one a single transaction, and the database's keys and checks hold even if a duplicate
+/// activation slips through.
+/// </summary>
+public sealed class ProviderGrain(ProviderStore store, TimeProvider clock, ILogger<ProviderGrain> logger) : Grain, IProviderGrain
+{
+    private Guid ProviderId => this.GetPrimaryKey();
+
+    public async Task<ProviderView> Register(RegisterProviderCommand command)
+    {
+        var errors = ProviderValidation.Check(command);
+        if (errors.Count > 0)
+        {
+            throw new ValidationFailedException(errors);
+        }
+        var existing = await store.Find(ProviderId);
+        if (existing is not null)
+        {
+            return existing.WorkspaceId == command.WorkspaceId
+                ? existing
+                : throw new ValidationFailedException("provider_id", "is already taken.");
+        }
+        return await store.Insert(ProviderId, command with { Email = command.Email.Trim() });
+    }
+
+    public Task<ProviderView?> Get() => store.Find(ProviderId);
+
+    public async Task<ProviderView> Update(ProviderUpdate update)
+    {
+        var errors = ProviderValidation.Check(update);
+        if (errors.Count > 0)
+        {
+            throw new ValidationFailedException(errors);
+        }
+        var before = await store.Find(ProviderId) ?? throw new ValidationFailedException("provider_id", "does not exist.");
+        var after = (await store.Update(ProviderId, update with { Email = update.Email?.Trim() }))!;
+        if (before.Status != after.Status)
+        {
+            await NotifyNiches(null);
+        }
+        return after;
+    }
+
+    public async Task<DepositResult> Deposit(DepositCommand command)
+    {
+        var errors = ProviderValidation.Check(command);
+        if (errors.Count > 0)
+        {
+            throw new ValidationFailedException(errors);
+        }
+        var row = await store.Deposit(ProviderId, Guid.NewGuid(), command, Fingerprint(command), clock.GetUtcNow());
+        var outcome = row.Outcome switch
+        {
+            "deposited" => DepositOutcome.Deposited,
+            "replayed" => DepositOutcome.Replayed,
+            "key_conflict" => DepositOutcome.KeyConflict,
+            _ => DepositOutcome.ProviderNotFound,
+        };
+        if (row.ReactivatedSubscriptionIds.Length > 0)
+        {
+            logger.LogInformation("Deposit reactivated {Count} subscription(s) of provider {ProviderId}", row.ReactivatedSubscriptionIds.Length, ProviderId);
+            await NotifyNiches(row.ReactivatedSubscriptionIds);
+        }
+        return new DepositResult(outcome, row.EntryId ?? Guid.Empty, row.AmountCents, row.BalanceCents);
+    }
+
+    public async Task<ChargeResult> ChargeForAssignment(ChargeRequest request)
+    {
+        var now = clock.GetUtcNow();
+        var row = await store.Charge(ProviderId, request, Guid.NewGuid(), now);
+        var outcome = row.Outcome switch
+        {
+            "charged" => ChargeOutcome.Charged,
+            "duplicate" => ChargeOutcome.Duplicate,
+            "insufficient_balance" => ChargeOutcome.InsufficientBalance,
+            "subscription_inactive" => ChargeOutcome.SubscriptionInactive,
+            _ => ChargeOutcome.ProviderInactive,
+        };
+        return new ChargeResult(outcome, row.AssignmentId, row.BalanceCents, row.PausedSubscriptionIds, now);
+    }
+
+    /// <summary>
+    /// Tells the niches holding these subscriptions to re-read them. One-way calls, so a niche busy
+    /// distributing (and perhaps waiting on this very provider) never deadlocks with us.
+    /// </summary>
+    private async Task NotifyNiches(IReadOnlyList<Guid>? subscriptionIds)
+    {
+        foreach (var (nicheId, ids) in await store.NichesOf(ProviderId, subscriptionIds))
+        {
+            await GrainFactory.GetGrain<INicheGrain>(nicheId).RefreshSubscriptions(ids);
+        }
+    }
+
+    /// <summary>What makes two deposit requests "the same" for idempotency.</summary>
+    private static string Fingerprint(DepositCommand command) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{command.AmountCents}\n{command.Reference}")));
+}

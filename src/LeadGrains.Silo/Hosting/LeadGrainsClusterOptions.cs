@@ -1,0 +1,29 @@
+namespace LeadGrains.Silo.Hosting;
+
+/// <summary>
+/// The settings every LeadGrains process reads (section <c>LeadGrains</c>, plus the connection
+/// string <c>ConnectionStrings:LeadGrains</c>).
+/// </summary>
+public sealed class LeadGrainsClusterOptions
+{
+    public const string Section = "LeadGrains";
+
+    /// <summary>Orleans cluster id: silos and clients with the same id form one cluster.</summary>
+    public string ClusterId { get; set; } = "leadgrains-local";
+
+    /// <summary>Orleans service id: keys grain state and reminders, so it must never change.</summary>
+    public string ServiceId { get; set; } = "leadgrains";
+
+    /// <summary>Silo-to-silo port.</summary>
+    public int SiloPort { get; set; } = 11111;
+
+    /// <summary>Port clients (the API, the approval service) connect to.</summary>
+    public int GatewayPort { get; set; } = 30000;
+
+    /// <summary>Apply the schema migrations at start-up (the migrate command does the same on demand).</summary>
+    public bool MigrateOnStart { get; set; } = true;
+
+    public static string ConnectionString(IConfiguration configuration) =>
+        configuration.GetConnectionString("LeadGrains")
+        ?? throw new InvalidOperationException("ConnectionStrings:LeadGrains is not configured.");
+}

@@ -1,0 +1,44 @@
+using LeadGrains.Grains;
+using Npgsql;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+using Serilog;
+using Serilog.Formatting.Compact;
+
+namespace LeadGrains.Silo.Hosting;
+
+/// <summary>Logs (Serilog, JSON) and OpenTelemetry metrics and traces, the same for every LeadGrains process.</summary>
+public static class ObservabilityExtensions
+{
+    /// <summary>
+    /// Serilog writes compact JSON to the console; trace and span ids ride on every event, so a
+    /// request's log lines join up across the front end and the silos.
+    /// </summary>
+    public static IHostApplicationBuilder AddLeadGrainsObservability(this IHostApplicationBuilder builder, string serviceName)
+    {
+        builder.Services.AddSerilog((services, logger) => logger
+            .ReadFrom.Configuration(builder.Configuration)
+            .MinimumLevel.Override("Orleans", Serilog.Events.LogEventLevel.Warning)
+            .MinimumLevel.Override("Microsoft.AspNetCore", Serilog.Events.LogEventLevel.Warning)
+            .Enrich.FromLogContext()
+            .Enrich.WithProperty("service", serviceName)
+            .WriteTo.Console(new CompactJsonFormatter()));
+
+        var telemetry = builder.Services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService(serviceName, serviceInstanceId: Environment.MachineName + ":" + Environment.ProcessId))
+            .WithMetrics(metrics => metrics
+                .AddMeter("Microsoft.Orleans", LeadGrainsTelemetry.MeterName)
+                .AddRuntimeInstrumentation()
+                .AddPrometheusExporter())
+            .WithTracing(tracing => tracing
+                .AddSource("Microsoft.Orleans.Application", "Microsoft.Orleans.Runtime", LeadGrainsTelemetry.ActivitySourceName)
+                .AddNpgsql());
+        if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+        {
+            telemetry.UseOtlpExporter();
+        }
+        return builder;
+    }
+}

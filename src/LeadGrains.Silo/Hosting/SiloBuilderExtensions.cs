@@ -1,0 +1,65 @@
+using LeadGrains.Grains;
+using Npgsql;
+using Orleans.Configuration;
+using Orleans.Dashboard;
+
+namespace LeadGrains.Silo.Hosting;
+
+/// <summary>
+/// Everything that makes an Orleans silo a LeadGrains silo, shared by the silo host, the API's
+/// co-hosted local mode and the test clusters, so all of them run the same configuration.
+/// </summary>
+public static class SiloBuilderExtensions
+{
+    /// <summary>The grain storage name grains use in <c>[PersistentState(..., GrainStateStorage)]</c>.</summary>
+    public const string GrainStateStorage = GrainStorageNames.GrainState;
+
+    /// <summary>
+    /// ADO.NET clustering, grain storage and reminders on PostgreSQL through the process's one
+    /// <see cref="NpgsqlDataSource"/>, activity propagation, the dashboard's silo side and the grains' services.
+    /// Cluster ids and ports are left to the caller (the test host sets its own).
+    /// </summary>
+    public static ISiloBuilder AddLeadGrainsSilo(this ISiloBuilder silo)
+    {
+        silo.Services.AddLeadGrainsData();
+        silo.UseAdoNetClustering(options => options.Configure<NpgsqlDataSource>((o, dataSource) =>
+        {
+            o.Invariant = "Npgsql";
+            o.DataSource = dataSource;
+        }));
+        silo.AddAdoNetGrainStorage(GrainStateStorage, options => options.Configure<NpgsqlDataSource>((o, dataSource) =>
+        {
+            o.Invariant = "Npgsql";
+            o.DataSource = dataSource;
+        }));
+        silo.UseAdoNetReminderService(options => options.Configure<NpgsqlDataSource>((o, dataSource) =>
+        {
+            o.Invariant = "Npgsql";
+            o.DataSource = dataSource;
+        }));
+        silo.AddActivityPropagation();
+        silo.AddDashboard();
+        silo.Services.AddLeadGrains();
+        return silo;
+    }
+
+    /// <summary>Cluster identity and endpoints from <see cref="LeadGrainsClusterOptions"/>.</summary>
+    public static ISiloBuilder UseLeadGrainsEndpoints(this ISiloBuilder silo, LeadGrainsClusterOptions options)
+    {
+        silo.Configure<ClusterOptions>(o =>
+        {
+            o.ClusterId = options.ClusterId;
+            o.ServiceId = options.ServiceId;
+        });
+        silo.ConfigureEndpoints(siloPort: options.SiloPort, gatewayPort: options.GatewayPort, listenOnAnyHostAddress: false);
+        return silo;
+    }
+
+    /// <summary>Registers the process's shared data source, built from <c>ConnectionStrings:LeadGrains</c>.</summary>
+    public static IServiceCollection AddLeadGrainsData(this IServiceCollection services)
+    {
+        services.TryAddSingleton(sp => Data.LeadGrainsDataSource.Create(
+            LeadGrainsClusterOptions.ConnectionString(sp.GetRequiredService<IConfiguration>())));
+        return services;
+    }
+}

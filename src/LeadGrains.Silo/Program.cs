@@ -1,0 +1,26 @@
+using LeadGrains.Data;
+using LeadGrains.Silo.Hosting;
+
+// A LeadGrains silo process: joins the cluster through the PostgreSQL membership table and serves
+// /health/live and /metrics on its own HTTP port (set with --urls).
+var builder = WebApplication.CreateBuilder(args);
+var options = builder.Configuration.GetSection(LeadGrainsClusterOptions.Section).Get<LeadGrainsClusterOptions>() ?? new();
+
+if (args.Contains("migrate"))
+{
+    var ran = SchemaMigrator.Migrate(LeadGrainsClusterOptions.ConnectionString(builder.Configuration));
+    Console.WriteLine($"Applied {ran.Count} migration script(s).");
+    return;
+}
+
+builder.AddLeadGrainsObservability("leadgrains-silo");
+if (options.MigrateOnStart)
+{
+    SchemaMigrator.Migrate(LeadGrainsClusterOptions.ConnectionString(builder.Configuration));
+}
+builder.UseOrleans(silo => silo.UseLeadGrainsEndpoints(options).AddLeadGrainsSilo());
+
+var app = builder.Build();
+app.MapGet("/health/live", () => Results.Ok(new { status = "live" }));
+app.MapPrometheusScrapingEndpoint();
+app.Run();
