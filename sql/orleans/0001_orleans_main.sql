@@ -1,12 +1,10 @@
 -- Orleans ADO.NET providers (clustering, grain persistence, reminders), PostgreSQL: query registry.
 --
--- Why this exists: the Orleans 10.4.2 ADO.NET providers ship no SQL of their own. At startup each
--- provider reads the statements it will run from this table, by QueryKey, and afterwards executes
--- them with named parameters (@Name) and reads the result columns by name. Scripts 0002-0004 fill
--- the table; together they implement the contract of the Orleans ADO.NET provider on PostgreSQL.
--- A row changed here only takes effect on silos and clients started afterwards.
---
--- Identifiers are lower case and unquoted: the provider issues
+-- Why: the Orleans 10.4.2 ADO.NET providers ship no SQL. At startup each reads the statements it
+-- will run from this table by QueryKey, then executes them with named parameters (@Name) and reads
+-- result columns by name; 0002-0004 fill it. Together they implement the contract of the Orleans
+-- ADO.NET provider on PostgreSQL. A changed row only affects silos and clients started afterwards.
+-- Identifiers are lower case and unquoted because the provider issues
 -- SELECT QueryKey, QueryText FROM OrleansQuery, which PostgreSQL folds to these names.
 
 CREATE TABLE orleansquery

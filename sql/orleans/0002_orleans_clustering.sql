@@ -1,15 +1,12 @@
--- Orleans ADO.NET clustering (membership table), PostgreSQL.
+-- Orleans ADO.NET clustering (membership), PostgreSQL.
 --
--- Why this exists: silos and clients find each other through these tables. The provider
--- (Microsoft.Orleans.Clustering.AdoNet 10.4.2) refuses to start unless all nine of its query keys
--- are present in orleansquery, so every one is defined here, CleanupDefunctSiloEntriesKey included.
--- This implements the contract of the Orleans ADO.NET provider: its parameter names, the result
--- column names it reads, and writes that answer 1 (done) or 0 (table version was stale, nothing
--- changed) so Orleans can re-read the table and retry.
---
--- Every membership write is guarded by the per-cluster version row: it must match the version the
--- silo last read and is bumped by one. Timestamps are timestamptz(3) because the provider sends
--- UTC DateTime values through Npgsql.
+-- Why: silos and clients find each other through these tables, and the Orleans 10.4.2 clustering
+-- provider refuses to start unless all nine of its query keys are in orleansquery (the Orleans
+-- PostgreSQL script long lacked CleanupDefunctSiloEntriesKey). Implements the contract of the Orleans
+-- ADO.NET provider: its parameter names, the column names it reads, and writes that answer 1 (done)
+-- or 0 (stale table version, nothing changed) so Orleans re-reads the table and retries.
+-- Every membership write must match the per-cluster version row and bumps it by one. Timestamps are
+-- timestamptz(3) because the provider sends UTC DateTime values through Npgsql.
 
 -- One row per cluster (Orleans passes ClusterOptions.ClusterId as DeploymentId).
 CREATE TABLE orleansmembershipversiontable

@@ -1,15 +1,11 @@
 -- Orleans ADO.NET grain persistence, PostgreSQL.
 --
--- Why this exists: grain-private state (IPersistentState) is stored here as an opaque serialized
--- blob, one row per grain state. It implements the contract of the Orleans ADO.NET provider
--- (Microsoft.Orleans.Persistence.AdoNet 10.4.2): it loads WriteToStorageKey, ReadFromStorageKey,
--- ClearStorageKey and, optionally, DeleteStorageKey from orleansquery; the integer version column is
--- the ETag. A write or clear that returns no row, or no new version, makes Orleans throw
--- InconsistentStateException instead of overwriting someone else's state.
---
--- Unlike the scripts in the Orleans repository, a grain state has a unique identity here: two
--- duplicate activations racing on the FIRST write of the same state cannot both insert version 1;
--- the loser gets no version back, so its write fails with InconsistentStateException.
+-- Why: grain-private state (IPersistentState) is kept here as an opaque serialized blob, one row per
+-- grain state. Implements the contract of the Orleans 10.4.2 ADO.NET grain storage provider, whose
+-- ETag is the integer version: a write or clear that returns no new version makes Orleans throw
+-- InconsistentStateException instead of overwriting state written by another activation.
+-- Unlike the Orleans script, the grain identity is unique here, so two duplicate activations racing
+-- on the FIRST write of a state cannot both insert version 1: the loser gets no version back.
 
 CREATE TABLE orleansstorage
 (
@@ -22,13 +18,13 @@ CREATE TABLE orleansstorage
     serviceid              varchar(150)   NOT NULL,
     payloadbinary          bytea          NULL,
     modifiedon             timestamptz(3) NOT NULL,
-    version                integer        NULL
+    version                integer        NOT NULL
 );
 
 -- The full grain identity. The leading hash columns also make it the lookup index for every
--- query below. A missing key extension (NULL) is folded to '' because NULLs never collide in a
--- unique index; the queries still match the extension exactly (IS NOT DISTINCT FROM), so a
--- grain whose extension is '' can never read or overwrite the state of one whose extension is NULL.
+-- query below. A missing key extension (NULL) is folded to the empty string because NULLs never
+-- collide in a unique index; the queries still match the extension exactly (IS NOT DISTINCT FROM),
+-- so a grain with an empty extension can never read or overwrite the state of one without any.
 CREATE UNIQUE INDEX ux_orleansstorage_grain
     ON orleansstorage (grainidhash, graintypehash, grainidn0, grainidn1, serviceid,
                        graintypestring, (coalesce(grainidextensionstring, '')));

@@ -1,14 +1,12 @@
 -- Orleans ADO.NET reminders, PostgreSQL.
 --
--- Why this exists: durable reminders must survive silo restarts, so they live here, one row per
--- (service, grain, reminder name). It implements the contract of the Orleans ADO.NET provider
--- (Microsoft.Orleans.Reminders.AdoNet 10.4.2), which refuses to start unless all seven of its
--- query keys are in orleansquery. The integer version column is the ETag of a reminder.
---
--- Each silo reads the reminders of its slice of the hash ring. Orleans sends the unsigned grain
--- hashes cast to int, so they can be negative: ReadRangeRows1Key serves a range that does not wrap
--- (begin < end as signed ints), ReadRangeRows2Key one that wraps around (including begin = end,
--- which is the whole ring). @Period is milliseconds, sent as int or, when larger, as bigint.
+-- Why: durable reminders must survive silo restarts, and the Orleans 10.4.2 reminder provider refuses
+-- to start unless all seven of its query keys are in orleansquery. Implements the contract of the
+-- Orleans ADO.NET provider; the integer version column is the ETag of a reminder.
+-- Each silo reads its slice of the hash ring. Grain hashes arrive as unsigned values cast to int, so
+-- they can be negative: ReadRangeRows1Key serves a range that does not wrap (begin < end as signed
+-- ints), ReadRangeRows2Key one that wraps (begin = end is the whole ring). @Period is milliseconds,
+-- sent as int, or as bigint when larger.
 
 CREATE TABLE orleansreminderstable
 (

@@ -1,4 +1,5 @@
 using LeadGrains.Grains;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Npgsql;
 using Orleans.Configuration;
 using Orleans.Dashboard;

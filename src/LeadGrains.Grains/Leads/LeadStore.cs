@@ -1,0 +1,97 @@
+using System.Text.Json;
+using Dapper;
+using LeadGrains.Abstractions.Leads;
+using LeadGrains.Domain.Leads;
+using Npgsql;
+
+namespace LeadGrains.Grains.Leads;
+
+/// <summary>The lead grain's SQL: intake with dedupe, lifecycle transitions, audit rows.</summary>
+public sealed class LeadStore(NpgsqlDataSource db)
+{
+    private const string Columns = """
+        id, workspace_id, niche_id, status, state, zip, amount_cents, attributes::text AS attributes,
+        created_at, approved_at, distributed_at, distribution_attempts, expires_at
+        """;
+
+    public async Task<LeadRow?> Find(Guid leadId)
+    {
+        await using var connection = await db.OpenConnectionAsync();
+        return await connection.QuerySingleOrDefaultAsync<LeadRow>($"SELECT {Columns} FROM leads WHERE id = @leadId", new { leadId });
+    }
+
+    /// <summary>True when the niche exists in the workspace.</summary>
+    public async Task<bool> NicheBelongsTo(Guid nicheId, Guid workspaceId)
+    {
+        await using var connection = await db.OpenConnectionAsync();
+        return await connection.ExecuteScalarAsync<bool>(
+            "SELECT EXISTS (SELECT 1 FROM niches WHERE id = @nicheId AND workspace_id = @workspaceId)", new { nicheId, workspaceId });
+    }
+
+    /// <summary>
+    /// Stores the lead as pending, or as duplicate of the earliest lead with the same hash within the
+    /// dedupe window. An advisory lock on the hash serializes concurrent submissions of the same contact.
+    /// </summary>
+    public async Task<(LeadRow Lead, Guid? DuplicateOf)> Insert(Guid leadId, LeadSubmission submission, string dedupeHash, string phoneE164, DateTimeOffset now)
+    {
+        await using var connection = await db.OpenConnectionAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        await connection.ExecuteAsync("SELECT pg_advisory_xact_lock(hashtextextended(@dedupeHash, 0))", new { dedupeHash }, transaction);
+        var duplicateOf = await connection.QuerySingleOrDefaultAsync<Guid?>("""
+            SELECT id FROM leads
+             WHERE dedupe_hash = @dedupeHash AND status <> 'duplicate' AND created_at > @since
+             ORDER BY created_at LIMIT 1
+            """, new { dedupeHash, since = now - LeadRetention.DedupeWindow }, transaction);
+        var status = duplicateOf is null ? LeadStatus.Pending : LeadStatus.Duplicate;
+        var contact = submission.Contact;
+        var attributes = submission.Attributes;
+        var lead = await connection.QuerySingleAsync<LeadRow>($"""
+            INSERT INTO leads (id, workspace_id, niche_id, status, first_name, last_name, email, phone, state, zip, amount_cents,
+                               attributes, dedupe_hash, duplicate_of, created_at, expires_at, updated_at)
+            VALUES (@leadId, @WorkspaceId, @NicheId, @status, @FirstName, @LastName, @email, @phoneE164, @state, @Zip, @AmountCents,
+                    @attributesJson::jsonb, @dedupeHash, @duplicateOf, @now, @expiresAt, @now)
+            RETURNING {Columns}
+            """, new
+        {
+            leadId, submission.WorkspaceId, submission.NicheId, status,
+            FirstName = contact.FirstName.Trim(), LastName = contact.LastName.Trim(),
+            email = ContactNormalization.NormalizeEmail(contact.Email), phoneE164,
+            state = attributes.State.Trim().ToUpperInvariant(), Zip = attributes.Zip?.Trim(), attributes.AmountCents,
+            attributesJson = JsonSerializer.Serialize(attributes.Extra ?? new Dictionary<string, string>()),
+            dedupeHash, duplicateOf, now, expiresAt = now + LeadRetention.Ttl,
+        }, transaction);
+        await Audit(connection, transaction, lead, "system", "lead.submitted", new { status, duplicate_of = duplicateOf }, now);
+        await transaction.CommitAsync();
+        return (lead, duplicateOf);
+    }
+
+    /// <summary>Moves the lead from one of <paramref name="from"/> to <paramref name="to"/>; null if it was in none of them.</summary>
+    public async Task<LeadRow?> Transition(Guid leadId, string[] from, string to, string actor, string action, object metadata, DateTimeOffset now)
+    {
+        await using var connection = await db.OpenConnectionAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        var lead = await connection.QuerySingleOrDefaultAsync<LeadRow>($"""
+            UPDATE leads
+               SET status = @to, updated_at = @now,
+                   approved_at = CASE WHEN @to = 'approved' THEN @now ELSE approved_at END,
+                   rejection_reason = CASE WHEN @to = 'rejected' THEN @reason ELSE rejection_reason END
+             WHERE id = @leadId AND status = ANY(@from)
+            RETURNING {Columns}
+            """, new { leadId, from, to, now, reason = (metadata as RejectionMetadata)?.Reason }, transaction);
+        if (lead is not null)
+        {
+            await Audit(connection, transaction, lead, actor, action, metadata, now);
+        }
+        await transaction.CommitAsync();
+        return lead;
+    }
+
+    private static Task Audit(NpgsqlConnection connection, NpgsqlTransaction transaction, LeadRow lead, string actor, string action, object metadata, DateTimeOffset now) =>
+        connection.ExecuteAsync("""
+            INSERT INTO audit_log (workspace_id, actor, action, lead_id, target_type, target_id, metadata, created_at)
+            VALUES (@WorkspaceId, @actor, @action, @Id, 'lead', @target, @metadata::jsonb, @now)
+            """, new { lead.WorkspaceId, actor, action, lead.Id, target = lead.Id.ToString(), metadata = JsonSerializer.Serialize(metadata), now }, transaction);
+}
+
+/// <summary>Audit metadata of a rejection; its reason is also stored on the lead.</summary>
+public sealed record RejectionMetadata(string Reason);
