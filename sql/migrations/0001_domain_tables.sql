@@ -130,6 +130,7 @@ CREATE INDEX ix_ledger_provider ON ledger_entries (provider_id, created_at DESC,
 
 CREATE TABLE distribution_runs (
     id                          uuid PRIMARY KEY,
+    seq                         bigint GENERATED ALWAYS AS IDENTITY,  -- commit order, for the I6 check
     lead_id                     uuid NOT NULL REFERENCES leads (id),
     niche_id                    uuid NOT NULL REFERENCES niches (id),
     attempt                     integer NOT NULL CHECK (attempt >= 1),

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# The one command to test LeadGrains: starts the private PostgreSQL (installing it if missing),
+# builds the solution and runs every test project against it. Exits non-zero on any failure and
+# prints the totals.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/../.."
+source deploy/local/postgres.sh
+
+results=$(mktemp -d)
+trap 'rm -rf "$results"' EXIT
+
+dotnet build LeadGrains.sln -c Release -nologo -v q -clp:ErrorsOnly
+status=0
+dotnet test LeadGrains.sln -c Release --no-build -nologo \
+  --logger "trx" --results-directory "$results" --logger "console;verbosity=minimal" || status=$?
+
+# Totals over every test assembly, from the TRX reports.
+passed=0; failed=0; skipped=0
+for trx in "$results"/*.trx; do
+  [ -e "$trx" ] || continue
+  counters=$(grep -o '<Counters [^>]*>' "$trx")
+  attr() { echo "$counters" | grep -o " $1=\"[0-9]*\"" | grep -o '[0-9]*'; }
+  passed=$((passed + $(attr passed)))
+  failed=$((failed + $(attr failed)))
+  skipped=$((skipped + $(attr notExecuted)))
+done
+echo
+echo "Tests: ${passed} passed, ${failed} failed, ${skipped} skipped"
+if [ "$status" -eq 0 ] && [ "$passed" -eq 0 ]; then
+  echo "No test ran." >&2
+  exit 1
+fi
+exit "$status"

@@ -1,0 +1,46 @@
+using LeadGrains.Data;
+using Npgsql;
+using Orleans.TestingHost;
+
+namespace LeadGrains.Cluster.Tests.Infrastructure;
+
+/// <summary>
+/// A real two-silo Orleans cluster on ADO.NET clustering, grain storage and reminders, over a fresh
+/// PostgreSQL database cloned from the migrated template. One per test class.
+/// </summary>
+public class ClusterFixture : IAsyncLifetime
+{
+    public TestCluster Cluster { get; private set; } = null!;
+    public string ConnectionString { get; private set; } = "";
+    public NpgsqlDataSource Db { get; private set; } = null!;
+    public IGrainFactory Grains => Cluster.GrainFactory;
+
+    protected virtual short InitialSilos => 2;
+
+    public async Task InitializeAsync()
+    {
+        ConnectionString = await TestDatabase.CreateAsync();
+        Db = LeadGrainsDataSource.Create(ConnectionString);
+        var builder = new TestClusterBuilder(InitialSilos);
+        builder.Options.UseTestClusterMembership = false;
+        builder.Properties["ConnectionStrings:LeadGrains"] = ConnectionString;
+        builder.AddSiloBuilderConfigurator<TestSiloConfigurator>();
+        builder.AddClientBuilderConfigurator<TestClientConfigurator>();
+        Cluster = builder.Build();
+        await Cluster.DeployAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Cluster.DisposeAsync();
+        await Db.DisposeAsync();
+        await TestDatabase.DropAsync(ConnectionString);
+    }
+
+    /// <summary>I1-I4 must hold after every test that moves money.</summary>
+    public async Task AssertInvariantsHold()
+    {
+        var violations = await InvariantChecker.Check(Db);
+        Assert.True(violations.Count == 0, "Invariant violations:\n" + string.Join("\n", violations));
+    }
+}

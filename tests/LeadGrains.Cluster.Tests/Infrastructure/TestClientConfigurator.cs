@@ -1,0 +1,15 @@
+using Microsoft.Extensions.Configuration;
+using Orleans.TestingHost;
+
+namespace LeadGrains.Cluster.Tests.Infrastructure;
+
+/// <summary>The test client finds gateways the way the API and the approval service do: through the PostgreSQL membership table.</summary>
+public sealed class TestClientConfigurator : IClientBuilderConfigurator
+{
+    public void Configure(IConfiguration configuration, IClientBuilder clientBuilder) =>
+        clientBuilder.UseAdoNetClustering(o =>
+        {
+            o.Invariant = "Npgsql";
+            o.ConnectionString = configuration.GetConnectionString("LeadGrains");
+        });
+}

@@ -1,0 +1,23 @@
+using LeadGrains.Silo.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Configuration;
+using Orleans.TestingHost;
+
+namespace LeadGrains.Cluster.Tests.Infrastructure;
+
+/// <summary>The production silo configuration, with membership timings shortened so a killed silo is noticed in seconds.</summary>
+public sealed class TestSiloConfigurator : ISiloConfigurator
+{
+    public void Configure(ISiloBuilder siloBuilder)
+    {
+        siloBuilder.AddLeadGrainsSilo();
+        siloBuilder.Configure<ClusterMembershipOptions>(o =>
+        {
+            o.ProbeTimeout = TimeSpan.FromMilliseconds(500);
+            o.NumMissedProbesLimit = 2;
+            o.NumVotesForDeathDeclaration = 1;
+            o.IAmAliveTablePublishTimeout = TimeSpan.FromSeconds(2);
+            o.TableRefreshTimeout = TimeSpan.FromSeconds(1);
+        });
+    }
+}
