@@ -89,9 +89,19 @@ public sealed class DistributionStore(NpgsqlDataSource db)
         await batch.ExecuteNonQueryAsync();
     }
 
-    private sealed record RunRow(
-        Guid Id, Guid LeadId, int Attempt, int StartLevelOrderPosition, string Traversal, string Assignments, string Skipped,
-        string Status, DateTime? CompletedAt, int? DurationMs);
+    private sealed record RunRow
+{
+    public Guid Id { get; init; }
+    public Guid LeadId { get; init; }
+    public int Attempt { get; init; }
+    public int StartLevelOrderPosition { get; init; }
+    public string Traversal { get; init; } = "";
+    public string Assignments { get; init; } = "";
+    public string Skipped { get; init; } = "";
+    public string Status { get; init; } = "";
+    public DateTime? CompletedAt { get; init; }
+    public int? DurationMs { get; init; }
+}
 
     /// <summary>The lead's latest completed distribution result, or null.</summary>
     public async Task<DistributionResult?> LoadLatestResult(Guid leadId)

@@ -5,9 +5,16 @@ public sealed record NicheRow(Guid Id, Guid WorkspaceId, string Name, int NextSt
 
 public sealed record LevelRow(Guid Id, string Name, int OrderPosition, int MaxRecipients, long PriceCents, bool IsActive);
 
-public sealed record SubscriptionRow(
-    Guid Id, Guid ProviderId, Guid LevelId, string Filters, string Status, DateTime? LastReceivedAt, string ProviderStatus)
+public sealed record SubscriptionRow
 {
+    public Guid Id { get; init; }
+    public Guid ProviderId { get; init; }
+    public Guid LevelId { get; init; }
+    public string Filters { get; init; } = "";
+    public string Status { get; init; } = "";
+    public DateTime? LastReceivedAt { get; init; }
+    public string ProviderStatus { get; init; } = "";
+
     /// <summary>Only these take part in distributions.</summary>
     public bool IsServable => Status == "active" && ProviderStatus == "active";
 

@@ -46,7 +46,13 @@ public sealed class ProviderStore(NpgsqlDataSource db)
             """, new { providerId, update.Name, update.Email, update.WebhookUrl, update.Status });
     }
 
-    public sealed record ChargeRow(string Outcome, Guid? AssignmentId, long BalanceCents, Guid[] PausedSubscriptionIds);
+    public sealed record ChargeRow
+{
+    public string Outcome { get; init; } = "";
+    public Guid? AssignmentId { get; init; }
+    public long BalanceCents { get; init; }
+    public Guid[] PausedSubscriptionIds { get; init; } = [];
+}
 
     public async Task<ChargeRow> Charge(Guid providerId, ChargeRequest request, Guid assignmentId, DateTimeOffset now)
     {
@@ -57,7 +63,14 @@ public sealed class ProviderStore(NpgsqlDataSource db)
             """, new { assignmentId, request.LeadId, providerId, request.SubscriptionId, request.LevelId, request.NicheId, request.PriceCents, now });
     }
 
-    public sealed record DepositRow(string Outcome, Guid? EntryId, long AmountCents, long BalanceCents, Guid[] ReactivatedSubscriptionIds);
+    public sealed record DepositRow
+{
+    public string Outcome { get; init; } = "";
+    public Guid? EntryId { get; init; }
+    public long AmountCents { get; init; }
+    public long BalanceCents { get; init; }
+    public Guid[] ReactivatedSubscriptionIds { get; init; } = [];
+}
 
     public async Task<DepositRow> Deposit(Guid providerId, Guid entryId, DepositCommand command, string fingerprint, DateTimeOffset now)
     {

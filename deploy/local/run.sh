@@ -1,0 +1,157 @@
+#!/usr/bin/env bash
+# The one command to run LeadGrains locally. Starts the private PostgreSQL (which keeps its data
+# between runs), builds once (Release), applies the schema, then:
+#   run.sh              the API at http://127.0.0.1:8080 with its own silo (local mode)
+#   run.sh --silos N    N silo processes (LeadGrains.Silo) and the API as their Orleans client
+#   run.sh --demo       also load the demo dataset (either mode)
+# Ctrl-C stops every process this script started; PostgreSQL keeps running.
+set -euo pipefail
+
+usage() { sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//'; }
+
+silos=0
+demo=false
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --silos)
+      [[ "${2:-}" =~ ^[1-9][0-9]*$ ]] || { echo "--silos needs a positive number" >&2; exit 2; }
+      silos=$2; shift 2 ;;
+    --demo) demo=true; shift ;;
+    -h|--help) usage; exit 0 ;;
+    *) echo "unknown argument: $1" >&2; usage >&2; exit 2 ;;
+  esac
+done
+
+source "$(dirname "$0")/postgres.sh"
+cd "$LEADGRAINS_ROOT"
+
+CLUSTER_ID=leadgrains-local
+API_PORT=8080
+API_URL="http://127.0.0.1:${API_PORT}"
+LOG_DIR="$LEADGRAINS_ROOT/.local/logs"
+API_DIR="$LEADGRAINS_ROOT/src/LeadGrains.Api/bin/Release/net10.0"
+SILO_DIR="$LEADGRAINS_ROOT/src/LeadGrains.Silo/bin/Release/net10.0"
+mkdir -p "$LOG_DIR"
+
+# Every process reads these (ASP.NET configuration from the environment). The schema is applied
+# once below, so the processes do not race each other migrating it.
+export ConnectionStrings__LeadGrains="$LEADGRAINS_CONNECTION"
+export LeadGrains__ClusterId="$CLUSTER_ID"
+export LeadGrains__MigrateOnStart=false
+
+listening() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+lg_sql() { psql -h 127.0.0.1 -p "$LEADGRAINS_PG_PORT" -U leadgrains -d leadgrains -v ON_ERROR_STOP=1 -tAq -c "$1"; }
+
+# The ports this run needs must be free: a busy one means another run (or something else) is on
+# them, and the membership clean-up below would pull the rug from under a live cluster.
+ports=("$API_PORT")
+if [ "$silos" -eq 0 ]; then
+  ports+=(11111 30000)
+else
+  for i in $(seq 1 "$silos"); do ports+=($((11111 + i)) $((30000 + i)) $((8090 + i))); done
+fi
+for port in "${ports[@]}"; do
+  if listening "$port"; then
+    echo "[run] port $port is already in use (is LeadGrains already running?)" >&2
+    exit 1
+  fi
+done
+
+echo "[run] building (Release)"
+dotnet build src/LeadGrains.Api -c Release -nologo -v q -clp:ErrorsOnly
+
+echo "[run] applying the schema"
+dotnet "$SILO_DIR/LeadGrains.Silo.dll" --contentRoot "$SILO_DIR" migrate
+
+# Membership rows of silos from an earlier run that did not leave cleanly (a crash, kill -9) still
+# read as active; new silos would wait on them before joining. This script owns the local
+# cluster and nothing of it is running (the ports are free), so it starts from an empty table.
+lg_sql "DELETE FROM orleansmembershiptable WHERE deploymentid = '$CLUSTER_ID';
+        DELETE FROM orleansmembershipversiontable WHERE deploymentid = '$CLUSTER_ID';"
+
+pids=()
+stop_all() {
+  trap - INT TERM EXIT
+  [ ${#pids[@]} -eq 0 ] && return
+  echo "[run] stopping ${#pids[@]} process(es)"
+  kill -TERM "${pids[@]}" 2>/dev/null || true
+  # Silos leave the cluster gracefully on SIGTERM; give them time, then insist.
+  for _ in $(seq 1 30); do
+    local alive=0
+    for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null && alive=1; done
+    [ "$alive" -eq 0 ] && break
+    sleep 1
+  done
+  kill -KILL "${pids[@]}" 2>/dev/null || true
+  wait 2>/dev/null || true
+}
+trap stop_all INT TERM EXIT
+
+fail_if_exited() {
+  local pid=$1 log=$2
+  if ! kill -0 "$pid" 2>/dev/null; then
+    echo "[run] a process exited early; last lines of $log:" >&2
+    tail -n 20 "$log" >&2
+    exit 1
+  fi
+}
+
+silo_logs=()
+for i in $(seq 1 "$silos"); do
+  log="$LOG_DIR/silo-$i.log"
+  dotnet "$SILO_DIR/LeadGrains.Silo.dll" --contentRoot "$SILO_DIR" \
+    --urls "http://127.0.0.1:$((8090 + i))" \
+    --LeadGrains:SiloPort=$((11111 + i)) --LeadGrains:GatewayPort=$((30000 + i)) >"$log" 2>&1 &
+  pids+=($!)
+  silo_logs+=("$log")
+  echo "[run] silo $i: pid $!, silo port $((11111 + i)), gateway $((30000 + i)), http://127.0.0.1:$((8090 + i)), log $log"
+done
+
+if [ "$silos" -eq 0 ]; then mode=cohosted; else mode=client; fi
+api_log="$LOG_DIR/api.log"
+# The API's logs go to this terminal and to its log file.
+dotnet "$API_DIR/LeadGrains.Api.dll" --contentRoot "$API_DIR" --urls "$API_URL" \
+  --LeadGrains:Mode=$mode > >(tee "$api_log") 2>&1 &
+api_pid=$!
+pids+=("$api_pid")
+echo "[run] API ($mode mode): pid $api_pid"
+
+echo "[run] waiting for $API_URL/health/ready"
+for attempt in $(seq 1 120); do
+  fail_if_exited "$api_pid" "$api_log"
+  for i in "${!silo_logs[@]}"; do fail_if_exited "${pids[$i]}" "${silo_logs[$i]}"; done
+  [ "$(curl -s -o /dev/null -w '%{http_code}' "$API_URL/health/ready")" = 200 ] && break
+  if [ "$attempt" -eq 120 ]; then echo "[run] not ready after 120 s" >&2; exit 1; fi
+  sleep 1
+done
+
+expected=$((silos > 0 ? silos : 1))
+for _ in $(seq 1 60); do
+  active=$(lg_sql "SELECT count(*) FROM orleansmembershiptable WHERE deploymentid = '$CLUSTER_ID' AND status = 3")
+  [ "$active" -ge "$expected" ] && break
+  sleep 1
+done
+
+if $demo; then
+  if [ -x deploy/local/demo.sh ]; then
+    deploy/local/demo.sh "$API_URL"
+  else
+    echo "[run] --demo: loading demo data is not implemented yet; starting without it"
+  fi
+fi
+
+cat <<EOF
+
+[run] LeadGrains is up: $active active silo(s) in cluster $CLUSTER_ID
+      API        $API_URL
+      dashboard  $API_URL/dashboard/
+      readiness  $API_URL/health/ready
+      metrics    $API_URL/metrics
+      logs       $LOG_DIR
+      Ctrl-C stops it (PostgreSQL keeps running and keeps the data).
+
+EOF
+
+status=0
+wait "$api_pid" || status=$?
+exit "$status"

@@ -1,0 +1,53 @@
+using System.Net;
+using System.Text.Json;
+
+namespace LeadGrains.Api.Tests.Operations;
+
+/// <summary>The local host starts against real PostgreSQL and serves the operations endpoints.</summary>
+public sealed class OperationsEndpointsTests(LocalApiHost host) : IClassFixture<LocalApiHost>
+{
+    [Fact]
+    public async Task Live_answers_while_the_process_is_up()
+    {
+        var response = await host.Client.GetAsync("/health/live");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal("live", body.RootElement.GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task Ready_reports_the_database_and_the_cohosted_silo_healthy()
+    {
+        var response = await host.Client.GetAsync("/health/ready");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var checks = body.RootElement.GetProperty("checks");
+        Assert.Equal("healthy", body.RootElement.GetProperty("status").GetString());
+        Assert.Equal("healthy", checks.GetProperty("database").GetProperty("status").GetString());
+        Assert.Equal("healthy", checks.GetProperty("cluster").GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task Dashboard_serves_its_page()
+    {
+        var response = await host.Client.GetAsync("/dashboard/");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("<html", await response.Content.ReadAsStringAsync(), StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task Metrics_serves_prometheus_text_including_orleans_meters()
+    {
+        var response = await host.Client.GetAsync("/metrics");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/plain", response.Content.Headers.ContentType?.MediaType);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.Contains("# TYPE ", text);
+        Assert.Contains("orleans_", text);
+    }
+}
