@@ -32,6 +32,9 @@ public static class ClusterHostingExtensions
                 builder.UseOrleansClient(client => client
                     .AddLeadGrainsClient(options)
                     .UseConnectionRetryFilter(RetryUntilStopped));
+                // The web server must not wait for the client's first connection: /health/live
+                // answers meanwhile and /health/ready says the cluster is not there yet.
+                builder.Services.Configure<HostOptions>(host => host.ServicesStartConcurrently = true);
                 break;
             default:
                 throw new InvalidOperationException($"Unknown {ModeKey}: {builder.Configuration[ModeKey]}");
@@ -39,8 +42,7 @@ public static class ClusterHostingExtensions
         return builder;
     }
 
-    // The API may start before the silos have joined (or while they restart); it keeps trying
-    // instead of failing its own start, and /health/ready reports the cluster as unavailable meanwhile.
+    // The API may start before the silos have joined; it keeps trying instead of failing its start.
     private static async Task<bool> RetryUntilStopped(Exception exception, CancellationToken cancellationToken)
     {
         try

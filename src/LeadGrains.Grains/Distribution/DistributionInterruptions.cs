@@ -1,26 +1,50 @@
 using System.Collections.Concurrent;
+using Microsoft.Extensions.Hosting;
 
 namespace LeadGrains.Grains.Distribution;
 
 /// <summary>
-/// A fault-injection point for crash-resume drills: an operator or a test arms it for one lead,
-/// and that lead's distribution stops dead right after its k-th charge, as a crash would leave it.
-/// Disarmed (the normal state) it costs one dictionary lookup per charge.
+/// A fault-injection point for crash-resume drills: armed for one lead, that lead's distribution
+/// either fails right after its k-th charge (as a crash would leave it) or stops there until its
+/// silo stops, so a drill can kill the silo at exactly that instant. Disarmed — the normal state — it
+/// costs one dictionary lookup per charge.
 /// </summary>
-public sealed class DistributionInterruptions
+public sealed class DistributionInterruptions(IHostApplicationLifetime lifetime)
 {
-    private readonly ConcurrentDictionary<Guid, int> _armed = new();
+    private sealed record Trap(int AfterCharges, TaskCompletionSource? Reached);
 
-    /// <summary>Interrupt the next distribution of <paramref name="leadId"/> after <paramref name="afterCharges"/> charges (once).</summary>
-    public void Arm(Guid leadId, int afterCharges) => _armed[leadId] = afterCharges;
+    private readonly ConcurrentDictionary<Guid, Trap> _armed = new();
 
-    /// <summary>Throws <see cref="DistributionInterruptedException"/> when the lead's armed charge count is reached.</summary>
-    public void AfterCharge(Guid leadId, int chargesSoFar)
+    /// <summary>The next distribution of <paramref name="leadId"/> throws after <paramref name="afterCharges"/> charges (once).</summary>
+    public void FailAfter(Guid leadId, int afterCharges) => _armed[leadId] = new Trap(afterCharges, null);
+
+    /// <summary>
+    /// The next distribution of <paramref name="leadId"/> stops after <paramref name="afterCharges"/> charges and never
+    /// continues; the returned task completes when it got there.
+    /// </summary>
+    public Task HoldAfter(Guid leadId, int afterCharges)
     {
-        if (_armed.TryGetValue(leadId, out var limit) && chargesSoFar >= limit && _armed.TryRemove(leadId, out _))
+        var trap = new Trap(afterCharges, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        _armed[leadId] = trap;
+        return trap.Reached!.Task;
+    }
+
+    public void Disarm(Guid leadId) => _armed.TryRemove(leadId, out _);
+
+    /// <summary>Called by the niche grain after each charge of a distribution.</summary>
+    public async Task AfterCharge(Guid leadId, int chargesSoFar)
+    {
+        if (!_armed.TryGetValue(leadId, out var trap) || chargesSoFar < trap.AfterCharges || !_armed.TryRemove(leadId, out _))
+        {
+            return;
+        }
+        if (trap.Reached is null)
         {
             throw new DistributionInterruptedException(leadId, chargesSoFar);
         }
+        trap.Reached.SetResult();
+        // Stuck until the silo goes down, as a crashed process would be; stopping ends the turn so the silo can die.
+        await Task.Delay(Timeout.Infinite, lifetime.ApplicationStopping);
     }
 }
 

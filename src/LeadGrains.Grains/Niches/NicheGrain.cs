@@ -287,7 +287,7 @@ public sealed class NicheGrain(
                         assignedProviders.Add(candidate.ProviderId);
                         perLevel[level.Id] = perLevel.GetValueOrDefault(level.Id) + 1;
                         queue.MarkServed(candidate.SubscriptionId, charge.At);
-                        interruptions.AfterCharge(request.LeadId, ++chargesThisAttempt);
+                        await interruptions.AfterCharge(request.LeadId, ++chargesThisAttempt);
                         break;
                     case ChargeOutcome.Duplicate:
                         assignedProviders.Add(candidate.ProviderId);

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration;
+using Orleans.Configuration;
 using Orleans.TestingHost;
 
 namespace LeadGrains.Cluster.Tests.Infrastructure;
@@ -7,9 +8,11 @@ namespace LeadGrains.Cluster.Tests.Infrastructure;
 public sealed class TestClientConfigurator : IClientBuilderConfigurator
 {
     public void Configure(IConfiguration configuration, IClientBuilder clientBuilder) =>
-        clientBuilder.UseAdoNetClustering(o =>
-        {
-            o.Invariant = "Npgsql";
-            o.ConnectionString = configuration.GetConnectionString("LeadGrains");
-        });
+        clientBuilder
+            .UseAdoNetClustering(o =>
+            {
+                o.Invariant = "Npgsql";
+                o.ConnectionString = configuration.GetConnectionString("LeadGrains");
+            })
+            .Configure<ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(10));
 }

@@ -1,0 +1,88 @@
+using LeadGrains.Abstractions.Niches;
+using LeadGrains.Cluster.Tests.Infrastructure;
+
+namespace LeadGrains.Cluster.Tests.Distribution;
+
+/// <summary>
+/// Seeded random small workloads (niches, levels, providers, balances, state filters, leads), each
+/// distributed through the cluster and through <see cref="ReferenceModel"/>: every lead's start level
+/// and assignments, and every final balance, must agree; I1-I6 must hold after every workload.
+/// </summary>
+public sealed class ReferenceModelPropertyTests(ClusterFixture fixture) : IClassFixture<ClusterFixture>
+{
+    private static readonly string[] States = ["TX", "CA", "NY"];
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    [InlineData(5)]
+    [InlineData(6)]
+    [InlineData(7)]
+    [InlineData(8)]
+    public async Task The_cluster_distributes_exactly_as_the_reference_model(int seed)
+    {
+        var random = new Random(seed);
+        var s = await Scenario.Start(fixture.Grains);
+        var model = new ReferenceModel();
+
+        var providers = new List<Guid>();
+        for (var i = 0; i < random.Next(3, 9); i++)
+        {
+            var balance = random.Next(0, 31) * 100L;
+            var provider = await s.Provider(balance);
+            model.AddProvider(provider, balance);
+            providers.Add(provider);
+        }
+
+        var niches = new List<NicheView>();
+        for (var n = 0; n < random.Next(1, 4); n++)
+        {
+            var levelCount = random.Next(1, 4);
+            var levels = Enumerable.Range(1, levelCount)
+                .Select(p => new Scenario.Level(p, random.Next(1, 4), random.Next(1, 11) * 100L, IsActive: random.NextDouble() > 0.2))
+                .ToArray();
+            var niche = await s.Niche(levels);
+            niches.Add(niche);
+            model.AddNiche(niche.NicheId, niche.Levels.Select(l => new ReferenceModel.Level(l.LevelId, niche.NicheId, l.OrderPosition, l.MaxRecipients, l.PriceCents, l.IsActive)));
+            foreach (var level in niche.Levels)
+            {
+                foreach (var provider in providers.Where(_ => random.NextDouble() < 0.5))
+                {
+                    var states = random.NextDouble() < 0.4 ? States.Where(_ => random.NextDouble() < 0.5).DefaultIfEmpty("TX").ToArray() : null;
+                    var subscription = await s.Subscribe(niche, provider, level.OrderPosition, new SubscriptionFilterSpec { States = states });
+                    model.AddSubscription(new ReferenceModel.Subscription(subscription.SubscriptionId, provider, level.LevelId, states?.ToHashSet()));
+                }
+            }
+        }
+
+        var leads = new List<Guid>();
+        for (var i = 0; i < random.Next(10, 31); i++)
+        {
+            var niche = niches[random.Next(niches.Count)];
+            var state = States[random.Next(States.Length)];
+            var lead = await s.Lead(niche, state: state);
+            leads.Add(lead);
+
+            var actual = (await s.Distribute(lead)).Result!;
+            var expected = model.Distribute(niche.NicheId, state);
+
+            Assert.Equal(expected.Start, actual.StartLevelOrderPosition);
+            Assert.Equal(
+                expected.Assignments.OrderBy(a => a.ProviderId).ThenBy(a => a.LevelId),
+                actual.Assignments.Select(a => (a.ProviderId, a.LevelId)).OrderBy(a => a.ProviderId).ThenBy(a => a.LevelId));
+        }
+
+        foreach (var provider in providers)
+        {
+            Assert.Equal(model.Balances[provider], await s.Balance(provider));
+        }
+        await fixture.AssertInvariantsHold();
+        await DistributionInvariants.AssertNoLeadLeftApproved(fixture.Db, leads);
+        foreach (var niche in niches.Where(n => n.Levels.Any(l => l.IsActive)))
+        {
+            await DistributionInvariants.AssertRotationCycles(fixture.Db, niche.NicheId);
+        }
+    }
+}

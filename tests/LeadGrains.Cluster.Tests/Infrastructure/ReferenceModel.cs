@@ -1,0 +1,82 @@
+namespace LeadGrains.Cluster.Tests.Infrastructure;
+
+/// <summary>
+/// The distribution rules written as plainly as possible, independent of the production code: a
+/// niche's rotation, the least-recently-served order, cross-level dedupe, and "charge if the balance
+/// covers the price". Tests replay the same leads through it and compare assignments and balances.
+/// </summary>
+public sealed class ReferenceModel
+{
+    public sealed record Level(Guid Id, Guid NicheId, int Position, int MaxRecipients, long PriceCents, bool IsActive);
+
+    public sealed record Subscription(Guid Id, Guid ProviderId, Guid LevelId, IReadOnlySet<string>? States);
+
+    public sealed record Outcome(int Start, IReadOnlyList<(Guid ProviderId, Guid LevelId)> Assignments);
+
+    private readonly Dictionary<Guid, long> _balances = new();
+    private readonly List<Level> _levels = [];
+    private readonly List<Subscription> _subscriptions = [];
+    private readonly Dictionary<Guid, long> _lastServed = new();   // subscription -> logical time; absent = never
+    private readonly Dictionary<Guid, int> _pointers = new();
+    private long _clock;
+
+    public IReadOnlyDictionary<Guid, long> Balances => _balances;
+
+    public void AddProvider(Guid providerId, long balanceCents) => _balances[providerId] = balanceCents;
+
+    public void AddNiche(Guid nicheId, IEnumerable<Level> levels)
+    {
+        var list = levels.ToList();
+        _levels.AddRange(list);
+        var active = list.Where(l => l.IsActive).Select(l => l.Position).ToList();
+        _pointers[nicheId] = active.Count > 0 ? active.Min() : list.Min(l => l.Position);
+    }
+
+    public void AddSubscription(Subscription subscription) => _subscriptions.Add(subscription);
+
+    public Outcome Distribute(Guid nicheId, string state)
+    {
+        var active = _levels.Where(l => l.NicheId == nicheId && l.IsActive).OrderBy(l => l.Position).ToList();
+        var pointer = _pointers[nicheId];
+        if (active.Count == 0)
+        {
+            return new Outcome(pointer, []);
+        }
+        var startIndex = active.FindIndex(l => l.Position >= pointer);
+        if (startIndex < 0)
+        {
+            startIndex = 0;
+        }
+        _pointers[nicheId] = active[(startIndex + 1) % active.Count].Position;
+
+        var assigned = new List<(Guid, Guid)>();
+        var providersWithLead = new HashSet<Guid>();
+        for (var i = 0; i < active.Count; i++)
+        {
+            var level = active[(startIndex + i) % active.Count];
+            var candidates = _subscriptions
+                .Where(s => s.LevelId == level.Id && (s.States is null || s.States.Contains(state)))
+                .OrderBy(s => _lastServed.TryGetValue(s.Id, out var t) ? t : long.MinValue)
+                .ThenBy(s => s.ProviderId.ToString(), StringComparer.Ordinal)
+                .ThenBy(s => s.Id.ToString(), StringComparer.Ordinal);
+            var taken = 0;
+            foreach (var candidate in candidates)
+            {
+                if (taken == level.MaxRecipients)
+                {
+                    break;
+                }
+                if (providersWithLead.Contains(candidate.ProviderId) || _balances[candidate.ProviderId] < level.PriceCents)
+                {
+                    continue;
+                }
+                _balances[candidate.ProviderId] -= level.PriceCents;
+                _lastServed[candidate.Id] = ++_clock;
+                providersWithLead.Add(candidate.ProviderId);
+                assigned.Add((candidate.ProviderId, level.Id));
+                taken++;
+            }
+        }
+        return new Outcome(active[startIndex].Position, assigned);
+    }
+}
