@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Configuration;
-using Orleans.Configuration;
 using Orleans.TestingHost;
 
 namespace LeadGrains.Cluster.Tests.Infrastructure;
@@ -13,6 +12,5 @@ public sealed class TestClientConfigurator : IClientBuilderConfigurator
             {
                 o.Invariant = "Npgsql";
                 o.ConnectionString = configuration.GetConnectionString("LeadGrains");
-            })
-            .Configure<ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(10));
+            });
 }

@@ -19,7 +19,5 @@ public sealed class TestSiloConfigurator : ISiloConfigurator
             o.IAmAliveTablePublishTimeout = TimeSpan.FromSeconds(2);
             o.TableRefreshTimeout = TimeSpan.FromSeconds(1);
         });
-        // A call into a killed silo fails in seconds, not the default 30.
-        siloBuilder.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(5));
     }
 }

@@ -1,0 +1,70 @@
+using System.Globalization;
+
+namespace LeadGrains.Benchmark;
+
+/// <summary>The command line of the benchmark (see <see cref="Usage"/>).</summary>
+public sealed record BenchmarkOptions
+{
+    public const string Usage = """
+        LeadGrains.Benchmark --workload DIR [options]
+
+          --workload DIR        CSVs of shared/bench/gen_workload.py (niches, levels, providers, subscriptions, leads)
+          --leads N             approve + distribute the first N leads of leads.csv (default: all)
+          --concurrency C       concurrent callers (default 64)
+          --silos N             0 = a silo co-hosted in this process (default); N >= 1 = N LeadGrains.Silo
+                                processes, this process joins as an Orleans client
+          --silo-dll PATH       LeadGrains.Silo.dll for --silos (default: src/LeadGrains.Silo/bin/Release/net10.0)
+          --hot-niche           load every lead into the first niche of niches.csv (a single hot niche)
+          --subscriptions-in-level P
+                                load every subscription into its niche's level at order position P
+                                (e.g. 20,000 subscriptions in one level)
+          --json FILE           also write the report as JSON
+          --label TEXT          a name for the run in the report
+          --keep-db             keep the benchmark database (default: dropped after the run)
+          --admin-connection CS PostgreSQL admin connection string (default: $LEADGRAINS_PG_ADMIN)
+        """;
+
+    public string Workload { get; init; } = "";
+    public int? Leads { get; init; }
+    public int Concurrency { get; init; } = 64;
+    public int Silos { get; init; }
+    public string? SiloDll { get; init; }
+    public bool HotNiche { get; init; }
+    public int? SubscriptionsInLevel { get; init; }
+    public string? JsonFile { get; init; }
+    public string Label { get; init; } = "";
+    public bool KeepDatabase { get; init; }
+    public string AdminConnection { get; init; } =
+        Environment.GetEnvironmentVariable("LEADGRAINS_PG_ADMIN") ?? "Host=127.0.0.1;Port=55432;Username=leadgrains;Password=leadgrains";
+
+    public static BenchmarkOptions Parse(string[] args)
+    {
+        var options = new BenchmarkOptions();
+        for (var i = 0; i < args.Length; i++)
+        {
+            string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
+            int Positive() => int.TryParse(Value(), NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0
+                ? n : throw new ArgumentException($"{args[i - 1]} needs a positive integer");
+            options = args[i] switch
+            {
+                "--workload" => options with { Workload = Value() },
+                "--leads" => options with { Leads = Positive() },
+                "--concurrency" => options with { Concurrency = Positive() },
+                "--silos" => options with { Silos = int.TryParse(Value(), out var s) && s >= 0 ? s : throw new ArgumentException("--silos needs 0 or more") },
+                "--silo-dll" => options with { SiloDll = Value() },
+                "--hot-niche" => options with { HotNiche = true },
+                "--subscriptions-in-level" => options with { SubscriptionsInLevel = Positive() },
+                "--json" => options with { JsonFile = Value() },
+                "--label" => options with { Label = Value() },
+                "--keep-db" => options with { KeepDatabase = true },
+                "--admin-connection" => options with { AdminConnection = Value() },
+                _ => throw new ArgumentException($"unknown argument {args[i]}"),
+            };
+        }
+        if (options.Workload.Length == 0)
+        {
+            throw new ArgumentException("--workload DIR is required");
+        }
+        return options;
+    }
+}
