@@ -18,6 +18,7 @@ public sealed class LeadGrainsTelemetry
     private readonly Counter<long> _assignments;
     private readonly Counter<long> _skips;
     private readonly Histogram<double> _distributionDuration;
+    private readonly Counter<long> _ledgerDiscrepancies;
 
     public LeadGrainsTelemetry(IMeterFactory meterFactory)
     {
@@ -26,6 +27,7 @@ public sealed class LeadGrainsTelemetry
         _assignments = meter.CreateCounter<long>("leadgrains.assignments", description: "Assignments created (each charged).");
         _skips = meter.CreateCounter<long>("leadgrains.distribution.skips", description: "Candidates passed over, by reason.");
         _distributionDuration = meter.CreateHistogram<double>("leadgrains.distribution.duration", unit: "ms", description: "Time of one distribution attempt.");
+        _ledgerDiscrepancies = meter.CreateCounter<long>("leadgrains.ledger.discrepancies", description: "Invariant violations found by reconciliation.");
     }
 
     public void DistributionCompleted(string status, int assignments, double durationMs)
@@ -34,6 +36,8 @@ public sealed class LeadGrainsTelemetry
         _assignments.Add(assignments);
         _distributionDuration.Record(durationMs, new KeyValuePair<string, object?>("status", status));
     }
+
+    public void LedgerReconciled(int violations) => _ledgerDiscrepancies.Add(violations);
 
     public void CandidateSkipped(string reason) => _skips.Add(1, new KeyValuePair<string, object?>("reason", reason));
 }

@@ -1,7 +1,9 @@
 using LeadGrains.Grains.Distribution;
+using LeadGrains.Grains.Jobs;
 using LeadGrains.Grains.Leads;
 using LeadGrains.Grains.Niches;
 using LeadGrains.Grains.Providers;
+using LeadGrains.Grains.Queues;
 using LeadGrains.Grains.Workspaces;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -13,15 +15,24 @@ public static class ServiceCollectionExtensions
 {
     public static IServiceCollection AddLeadGrains(this IServiceCollection services)
     {
-        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddKeyedSingleton(LeadGrainsClock.Key, TimeProvider.System);
         services.AddMetrics();
         services.TryAddSingleton<LeadGrainsTelemetry>();
         services.TryAddSingleton<DistributionInterruptions>();
+        services.AddOptions<DistributionQueueOptions>().BindConfiguration(DistributionQueueOptions.Section);
         services.TryAddSingleton<WorkspaceStore>();
         services.TryAddSingleton<NicheStore>();
         services.TryAddSingleton<ProviderStore>();
         services.TryAddSingleton<LeadStore>();
         services.TryAddSingleton<DistributionStore>();
+        services.TryAddSingleton<DeadLetterStore>();
+        services.TryAddSingleton<DueLeadSweeper>();
+        services.AddHostedService(sp => sp.GetRequiredService<DueLeadSweeper>());
+        services.AddSingleton<IScheduledJob, SubscriptionReactivationJob>();
+        services.AddSingleton<IScheduledJob, LedgerReconciliationJob>();
+        services.AddSingleton<IScheduledJob, LeadExpiryJob>();
+        services.AddSingleton<IScheduledJob, DeadLetterCleanupJob>();
+        services.AddHostedService<ScheduledJobRegistration>();
         return services;
     }
 }

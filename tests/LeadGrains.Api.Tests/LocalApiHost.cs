@@ -1,7 +1,11 @@
 using System.Net;
+using System.Net.Http.Headers;
 using System.Net.Sockets;
+using LeadGrains.Api.Auth;
+using LeadGrains.Api.Tests.Infrastructure;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
 namespace LeadGrains.Api.Tests;
@@ -9,11 +13,13 @@ namespace LeadGrains.Api.Tests;
 /// <summary>
 /// The API in local (cohosted) mode, with its own silo, on a fresh PostgreSQL database that is
 /// dropped afterwards. Its Orleans ports and cluster id are unique, so it can run beside other
-/// test hosts and a developer's local cluster.
+/// test hosts and a developer's local cluster. Every response its clients receive is recorded
+/// (<see cref="ResponseRecorder"/>) for the contract and privacy checks.
 /// </summary>
-public sealed class LocalApiHost : IAsyncLifetime
+public class LocalApiHost : IAsyncLifetime
 {
     private const string DefaultAdminConnection = "Host=127.0.0.1;Port=55432;Username=leadgrains;Password=leadgrains";
+    public const string SigningKey = "test-signing-key-for-the-leadgrains-api-0123456789";
 
     private readonly string adminConnection =
         Environment.GetEnvironmentVariable("LEADGRAINS_PG_ADMIN") is { Length: > 0 } fromEnvironment
@@ -22,21 +28,60 @@ public sealed class LocalApiHost : IAsyncLifetime
     private readonly string database = $"lg_api_{Guid.NewGuid():N}";
     private WebApplicationFactory<Program>? factory;
 
+    /// <summary>An anonymous client.</summary>
     public HttpClient Client { get; private set; } = null!;
+
+    public string ConnectionString { get; private set; } = "";
+
+    public AuthOptions Auth { get; } = new() { SigningKey = SigningKey, Issuer = "leadgrains-tests", Audience = "leadgrains-api" };
+
+    public IServiceProvider Services => factory!.Services;
+
+    public Tokens Tokens => new(Auth);
+
+    /// <summary>Settings beyond the defaults (e.g. low rate limits for the rate-limit tests).</summary>
+    protected virtual IReadOnlyDictionary<string, string> Settings => new Dictionary<string, string>
+    {
+        ["LeadGrains:RateLimits:IntakePermits"] = "100000",
+        ["LeadGrains:RateLimits:AuthFailurePermits"] = "100000",
+    };
 
     public async Task InitializeAsync()
     {
         await ExecuteAdminAsync($"CREATE DATABASE {database}");
-        var connection = new NpgsqlConnectionStringBuilder(adminConnection) { Database = database }.ConnectionString;
-        factory = new WebApplicationFactory<Program>().WithWebHostBuilder(host => host
-            .UseSetting("ConnectionStrings:LeadGrains", connection)
-            .UseSetting("LeadGrains:Mode", "cohosted")
-            .UseSetting("LeadGrains:MigrateOnStart", "true")
-            .UseSetting("LeadGrains:ClusterId", $"api-tests-{Guid.NewGuid():N}")
-            .UseSetting("LeadGrains:SiloPort", FreeTcpPort().ToString())
-            .UseSetting("LeadGrains:GatewayPort", FreeTcpPort().ToString()));
-        Client = factory.CreateClient();
+        ConnectionString = new NpgsqlConnectionStringBuilder(adminConnection) { Database = database }.ConnectionString;
+        factory = new WebApplicationFactory<Program>().WithWebHostBuilder(host =>
+        {
+            host.UseSetting("ConnectionStrings:LeadGrains", ConnectionString)
+                .UseSetting("LeadGrains:Mode", "cohosted")
+                .UseSetting("LeadGrains:MigrateOnStart", "true")
+                .UseSetting("LeadGrains:ClusterId", $"api-tests-{Guid.NewGuid():N}")
+                .UseSetting("LeadGrains:SiloPort", FreeTcpPort().ToString())
+                .UseSetting("LeadGrains:GatewayPort", FreeTcpPort().ToString())
+                .UseSetting("LeadGrains:Auth:SigningKey", Auth.SigningKey)
+                .UseSetting("LeadGrains:Auth:Issuer", Auth.Issuer)
+                .UseSetting("LeadGrains:Auth:Audience", Auth.Audience);
+            foreach (var (key, value) in Settings)
+            {
+                host.UseSetting(key, value);
+            }
+        });
+        Client = CreateClient();
+        // Start the host (and its silo) now, not inside the first test.
+        await Client.GetAsync("/health/live");
     }
+
+    public HttpClient CreateClient(string? token = null)
+    {
+        var client = factory!.CreateDefaultClient(new ResponseRecorder());
+        if (token is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+        return client;
+    }
+
+    public NpgsqlDataSource Database => Services.GetRequiredService<NpgsqlDataSource>();
 
     public async Task DisposeAsync()
     {
@@ -62,4 +107,11 @@ public sealed class LocalApiHost : IAsyncLifetime
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
+}
+
+/// <summary>The host most test classes share (one silo and database for the whole collection).</summary>
+[CollectionDefinition(Name)]
+public sealed class ApiCollection : ICollectionFixture<LocalApiHost>
+{
+    public const string Name = "api";
 }

@@ -13,11 +13,14 @@ public sealed record BenchmarkOptions
           --concurrency C       concurrent callers (default 64)
           --silos N             0 = a silo co-hosted in this process (default); N >= 1 = N LeadGrains.Silo
                                 processes, this process joins as an Orleans client
-          --silo-dll PATH       LeadGrains.Silo.dll for --silos (default: src/LeadGrains.Silo/bin/Release/net10.0)
+          --silo-dll PATH       LeadGrains.Silo.dll to start for --silos (bench.sh passes the Release build)
           --hot-niche           load every lead into the first niche of niches.csv (a single hot niche)
           --subscriptions-in-level P
                                 load every subscription into its niche's level at order position P
                                 (e.g. 20,000 subscriptions in one level)
+          --connection-options "K=V;..."
+                                extra Npgsql settings for the silos' connection string, to try a
+                                data-access change without editing src (e.g. "No Reset On Close=true")
           --json FILE           also write the report as JSON
           --label TEXT          a name for the run in the report
           --keep-db             keep the benchmark database (default: dropped after the run)
@@ -31,6 +34,7 @@ public sealed record BenchmarkOptions
     public string? SiloDll { get; init; }
     public bool HotNiche { get; init; }
     public int? SubscriptionsInLevel { get; init; }
+    public string? ConnectionOptions { get; init; }
     public string? JsonFile { get; init; }
     public string Label { get; init; } = "";
     public bool KeepDatabase { get; init; }
@@ -54,6 +58,7 @@ public sealed record BenchmarkOptions
                 "--silo-dll" => options with { SiloDll = Value() },
                 "--hot-niche" => options with { HotNiche = true },
                 "--subscriptions-in-level" => options with { SubscriptionsInLevel = Positive() },
+                "--connection-options" => options with { ConnectionOptions = Value() },
                 "--json" => options with { JsonFile = Value() },
                 "--label" => options with { Label = Value() },
                 "--keep-db" => options with { KeepDatabase = true },

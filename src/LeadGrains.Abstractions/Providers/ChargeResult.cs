@@ -13,6 +13,8 @@ public enum ChargeOutcome
     SubscriptionInactive,
     /// <summary>The provider is inactive or unknown; nothing was charged.</summary>
     ProviderInactive,
+    /// <summary>The distribution attempt lost its lease to a later attempt; nothing was charged.</summary>
+    Fenced,
 }
 
 /// <summary>The answer to a charge.</summary>

@@ -8,9 +8,8 @@ public static class DashboardEndpoints
     public const string RoutePrefix = "/dashboard";
 
     /// <summary>
-    /// Maps the dashboard UI and its data endpoints as one route group. It is unauthenticated for
-    /// now; outside local mode it belongs behind the ops/admin roles, which the returned group
-    /// takes as a whole (<c>.RequireAuthorization(...)</c>) once the API has authentication.
+    /// Maps the dashboard UI and its data endpoints as one route group, so the caller can put the
+    /// whole group behind the ops/admin roles (outside local mode).
     /// </summary>
     public static RouteGroupBuilder MapDashboard(this IEndpointRouteBuilder app) =>
         app.MapOrleansDashboard(RoutePrefix);

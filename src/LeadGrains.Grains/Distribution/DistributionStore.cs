@@ -44,6 +44,8 @@ public sealed class DistributionStore(NpgsqlDataSource db)
         var leadStatus = result.Assignments.Count > 0 ? "distributed" : "no_eligible";
         await using var connection = await db.OpenConnectionAsync();
         await using var batch = new NpgsqlBatch(connection);
+        // Fencing first: if a later attempt superseded this one, the whole batch rolls back.
+        batch.BatchCommands.Add(Command("SELECT assert_run_current($1)", result.RunId));
         batch.BatchCommands.Add(Command("""
             UPDATE distribution_runs
                SET status = $2, traversal = $3, assignments = $4, skipped = $5, completed_at = $6, duration_ms = $7
@@ -52,7 +54,7 @@ public sealed class DistributionStore(NpgsqlDataSource db)
             result.RunId, result.Status, Jsonb(result.Traversal), Jsonb(result.Assignments), Jsonb(result.Skipped),
             result.CompletedAt, (int)Math.Min(int.MaxValue, result.DurationMs)));
         batch.BatchCommands.Add(Command("""
-            UPDATE leads SET status = $2, distributed_at = $3, next_attempt_at = NULL, updated_at = $3
+            UPDATE leads SET status = $2, distributed_at = $3, next_attempt_at = NULL, lease_until = NULL, updated_at = $3
              WHERE id = $1 AND status IN ('approved', 'failed')
             """, result.LeadId, leadStatus, result.CompletedAt));
         batch.BatchCommands.Add(Command("""
@@ -71,7 +73,14 @@ public sealed class DistributionStore(NpgsqlDataSource db)
                   FROM jsonb_to_recordset($6) AS s(provider_id uuid, subscription_id uuid, reason text)
                 """, workspaceId, actor, result.LeadId, result.RunId, result.CompletedAt, Jsonb(result.Skipped)));
         }
-        await batch.ExecuteNonQueryAsync();
+        try
+        {
+            await batch.ExecuteNonQueryAsync();
+        }
+        catch (PostgresException e) when (e.SqlState == "LG001")
+        {
+            throw new StaleDistributionException(result.LeadId, result.RunId);
+        }
     }
 
     /// <summary>Marks the run failed with the error (best effort: the caller is already handling a fault).</summary>

@@ -3,16 +3,26 @@ using LeadGrains.Abstractions.Leads;
 using LeadGrains.Abstractions.Niches;
 using LeadGrains.Domain.Leads;
 using LeadGrains.Grains.Distribution;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace LeadGrains.Grains.Leads;
 
 /// <summary>
 /// One lead's lifecycle. Its serial turns make approve, reject and distribute of one lead happen
-/// one at a time, so a lead is never distributed twice concurrently.
+/// one at a time, so a lead is never distributed twice concurrently by this activation; the lease
+/// in the leads table and the run fencing in the database cover the rest.
 /// </summary>
-public sealed class LeadGrain(LeadStore store, DistributionStore runs, TimeProvider clock) : Grain, ILeadGrain
+public sealed class LeadGrain(
+    LeadStore store,
+    DistributionStore runs,
+    IOptions<DistributionQueueOptions> queueOptions,
+    [FromKeyedServices(LeadGrainsClock.Key)] TimeProvider clock,
+    ILogger<LeadGrain> logger) : Grain, ILeadGrain
 {
     private LeadRow? _lead;
+    private DistributionQueueOptions Queue => queueOptions.Value;
 
     private Guid LeadId => this.GetPrimaryKey();
 
@@ -45,6 +55,7 @@ public sealed class LeadGrain(LeadStore store, DistributionStore runs, TimeProvi
 
     public async Task<LeadCommandResult> Approve(string actor)
     {
+        await Reload();
         if (_lead is null)
         {
             return new LeadCommandResult(LeadCommandOutcome.NotFound, "", false);
@@ -54,12 +65,22 @@ public sealed class LeadGrain(LeadStore store, DistributionStore runs, TimeProvi
             var alreadyApproved = _lead.Status is LeadStatus.Approved || LeadStatus.IsDistributionTerminal(_lead.Status);
             return new LeadCommandResult(alreadyApproved ? LeadCommandOutcome.Done : LeadCommandOutcome.InvalidTransition, _lead.Status, false);
         }
-        _lead = await store.Transition(LeadId, [LeadStatus.Pending], LeadStatus.Approved, actor, "lead.approved", new { }, clock.GetUtcNow()) ?? await store.Find(LeadId);
-        return new LeadCommandResult(LeadCommandOutcome.Done, _lead!.Status, false);
+        var now = clock.GetUtcNow();
+        // Queuing is the same write as the approval: an approved lead is never lost between the two.
+        var dueAt = Queue.AutoDistribute ? now : (DateTimeOffset?)null;
+        _lead = await store.Transition(LeadId, [LeadStatus.Pending], LeadStatus.Approved, actor, "lead.approved",
+            new { auto_distribution = Queue.AutoDistribute }, now, dueAt) ?? await store.Find(LeadId);
+        var queued = Queue.AutoDistribute && _lead!.Status == LeadStatus.Approved;
+        if (queued)
+        {
+            await WakeUp();
+        }
+        return new LeadCommandResult(LeadCommandOutcome.Done, _lead!.Status, queued);
     }
 
     public async Task<LeadCommandResult> Reject(string reason, string actor)
     {
+        await Reload();
         if (_lead is null)
         {
             return new LeadCommandResult(LeadCommandOutcome.NotFound, "", false);
@@ -74,37 +95,92 @@ public sealed class LeadGrain(LeadStore store, DistributionStore runs, TimeProvi
         return new LeadCommandResult(LeadCommandOutcome.Done, _lead!.Status, false);
     }
 
+    public async Task<LeadCommandResult> QueueDistribution(string actor)
+    {
+        var lead = await Reload();
+        if (lead is null)
+        {
+            return new LeadCommandResult(LeadCommandOutcome.NotFound, "", false);
+        }
+        if (LeadStatus.IsDistributionTerminal(lead.Status))
+        {
+            return new LeadCommandResult(LeadCommandOutcome.Done, lead.Status, false);
+        }
+        if (lead.Status is not (LeadStatus.Approved or LeadStatus.Failed))
+        {
+            return new LeadCommandResult(LeadCommandOutcome.InvalidTransition, lead.Status, false);
+        }
+        var now = clock.GetUtcNow();
+        _lead = await store.Transition(LeadId, [LeadStatus.Approved, LeadStatus.Failed], LeadStatus.Approved, actor, "distribution.queued",
+            new { previous_status = lead.Status }, now, dueAt: now) ?? await store.Find(LeadId);
+        await WakeUp();
+        return new LeadCommandResult(LeadCommandOutcome.Done, _lead!.Status, true);
+    }
+
+    public async Task RunDueAttempt()
+    {
+        if (!await store.ClaimDueAttempt(LeadId, clock.GetUtcNow(), Queue.Lease))
+        {
+            return;
+        }
+        await Reload();
+        try
+        {
+            await RunAttempt("system");
+        }
+        catch (Exception error)
+        {
+            // Recorded by RunAttempt; the queue retries it later or it is dead-lettered. Nothing to rethrow to.
+            logger.LogDebug(error, "Queued distribution attempt of lead {LeadId} failed", LeadId);
+        }
+    }
+
     public async Task<DistributeResult> Distribute(string actor)
     {
-        if (_lead is null)
+        var lead = await Reload();
+        if (lead is null)
         {
             return new DistributeResult(DistributeOutcome.NotFound, "", null);
         }
-        if (LeadStatus.IsDistributionTerminal(_lead.Status))
+        if (LeadStatus.IsDistributionTerminal(lead.Status))
         {
-            return new DistributeResult(DistributeOutcome.AlreadyCompleted, _lead.Status, await runs.LoadLatestResult(LeadId));
+            return new DistributeResult(DistributeOutcome.AlreadyCompleted, lead.Status, await runs.LoadLatestResult(LeadId));
         }
-        if (_lead.Status is not (LeadStatus.Approved or LeadStatus.Failed))
+        if (lead.Status is not (LeadStatus.Approved or LeadStatus.Failed))
         {
-            return new DistributeResult(DistributeOutcome.NotDistributable, _lead.Status, null);
+            return new DistributeResult(DistributeOutcome.NotDistributable, lead.Status, null);
         }
-        try
-        {
-            var result = await GrainFactory.GetGrain<INicheGrain>(_lead.NicheId).Distribute(new DistributionRequest(
-                LeadId, _lead.WorkspaceId, _lead.State, _lead.Zip, _lead.AmountCents, _lead.AttributeMap, actor));
-            return new DistributeResult(DistributeOutcome.Completed, (await Reload())?.Status ?? "", result);
-        }
-        catch
-        {
-            // The attempt counter and run record changed in the database; keep the view in step.
-            await Reload();
-            throw;
-        }
+        var result = await RunAttempt(actor);
+        return new DistributeResult(DistributeOutcome.Completed, _lead?.Status ?? "", result);
     }
 
     public async Task<LeadView?> Get() => (await Reload())?.ToView();
 
     public Task<DistributionResult?> GetDistributionResult() => runs.LoadLatestResult(LeadId);
+
+    /// <summary>One attempt through the lead's niche; a failure is counted and rescheduled (or dead-lettered) before it propagates.</summary>
+    private async Task<DistributionResult> RunAttempt(string actor)
+    {
+        var lead = _lead!;
+        try
+        {
+            var result = await GrainFactory.GetGrain<INicheGrain>(lead.NicheId).Distribute(new DistributionRequest(
+                LeadId, lead.WorkspaceId, lead.State, lead.Zip, lead.AmountCents, lead.AttributeMap, actor));
+            await Reload();
+            return result;
+        }
+        catch (Exception error)
+        {
+            var failure = await store.RecordFailure(LeadId, error, clock.GetUtcNow(), Queue);
+            logger.LogWarning("Distribution attempt of lead {LeadId} failed ({FailedAttempts} this round): {Outcome}; {Error}",
+                LeadId, failure.FailedAttempts, failure.Outcome, error.Message);
+            await Reload();
+            throw;
+        }
+    }
+
+    /// <summary>Runs the queued attempt in a turn of its own, after the current call has answered.</summary>
+    private Task WakeUp() => this.AsReference<ILeadGrain>().RunDueAttempt();
 
     private async Task<LeadRow?> Reload() => _lead = await store.Find(LeadId);
 

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Dapper;
 using LeadGrains.Abstractions.Leads;
 using LeadGrains.Domain.Leads;
+using LeadGrains.Grains.Distribution;
 using Npgsql;
 
 namespace LeadGrains.Grains.Leads;
@@ -65,8 +66,12 @@ public sealed class LeadStore(NpgsqlDataSource db)
         return (lead, duplicateOf);
     }
 
-    /// <summary>Moves the lead from one of <paramref name="from"/> to <paramref name="to"/>; null if it was in none of them.</summary>
-    public async Task<LeadRow?> Transition(Guid leadId, string[] from, string to, string actor, string action, object metadata, DateTimeOffset now)
+    /// <summary>
+    /// Moves the lead from one of <paramref name="from"/> to <paramref name="to"/>; null if it was in none of them.
+    /// <paramref name="dueAt"/> queues a distribution attempt at that time (a fresh round: failed attempts reset).
+    /// </summary>
+    public async Task<LeadRow?> Transition(Guid leadId, string[] from, string to, string actor, string action, object metadata, DateTimeOffset now,
+        DateTimeOffset? dueAt = null)
     {
         await using var connection = await db.OpenConnectionAsync();
         await using var transaction = await connection.BeginTransactionAsync();
@@ -74,16 +79,51 @@ public sealed class LeadStore(NpgsqlDataSource db)
             UPDATE leads
                SET status = @to, updated_at = @now,
                    approved_at = CASE WHEN @to = 'approved' THEN @now ELSE approved_at END,
-                   rejection_reason = CASE WHEN @to = 'rejected' THEN @reason ELSE rejection_reason END
+                   rejection_reason = CASE WHEN @to = 'rejected' THEN @reason ELSE rejection_reason END,
+                   next_attempt_at = @dueAt, lease_until = NULL,
+                   failed_attempts = CASE WHEN @dueAt IS NULL THEN failed_attempts ELSE 0 END
              WHERE id = @leadId AND status = ANY(@from)
             RETURNING {Columns}
-            """, new { leadId, from, to, now, reason = (metadata as RejectionMetadata)?.Reason }, transaction);
+            """, new { leadId, from, to, now, reason = (metadata as RejectionMetadata)?.Reason, dueAt }, transaction);
         if (lead is not null)
         {
             await Audit(connection, transaction, lead, actor, action, metadata, now);
         }
         await transaction.CommitAsync();
         return lead;
+    }
+
+    /// <summary>
+    /// Takes the lease of a due attempt: true when the lead is approved, due, and nobody else holds a
+    /// live lease. The lease fences out a second worker until it runs out.
+    /// </summary>
+    public async Task<bool> ClaimDueAttempt(Guid leadId, DateTimeOffset now, TimeSpan lease)
+    {
+        await using var connection = await db.OpenConnectionAsync();
+        return await connection.ExecuteAsync("""
+            UPDATE leads SET lease_until = @leaseUntil
+             WHERE id = @leadId AND status = 'approved' AND next_attempt_at <= @now AND (lease_until IS NULL OR lease_until < @now)
+            """, new { leadId, now, leaseUntil = now + lease }) == 1;
+    }
+
+    public sealed record FailureOutcome
+    {
+        public string Outcome { get; init; } = "";
+        public int FailedAttempts { get; init; }
+        public DateTime? NextAttemptAt { get; init; }
+    }
+
+    /// <summary>See the SQL function <c>record_distribution_failure</c>: schedule the retry or dead-letter, atomically.</summary>
+    public async Task<FailureOutcome> RecordFailure(Guid leadId, Exception error, DateTimeOffset now, DistributionQueueOptions options)
+    {
+        await using var connection = await db.OpenConnectionAsync();
+        return await connection.QuerySingleAsync<FailureOutcome>(
+            "SELECT outcome, failed_attempts, next_attempt_at FROM record_distribution_failure(@leadId, @message, @stack, @now, @max, @delays)",
+            new
+            {
+                leadId, message = $"{error.GetType().Name}: {error.Message}", stack = error.ToString(), now, max = options.MaxAttempts,
+                delays = options.EffectiveRetryDelays.Select(d => (long)d.TotalMilliseconds).ToArray(),
+            });
     }
 
     private static Task Audit(NpgsqlConnection connection, NpgsqlTransaction transaction, LeadRow lead, string actor, string action, object metadata, DateTimeOffset now) =>

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Diagnostics;
 using LeadGrains.Abstractions;
 using LeadGrains.Abstractions.Distribution;
@@ -19,7 +20,7 @@ namespace LeadGrains.Grains.Niches;
 public sealed class NicheGrain(
     NicheStore store,
     DistributionStore runs,
-    TimeProvider clock,
+    [FromKeyedServices(LeadGrainsClock.Key)] TimeProvider clock,
     DistributionInterruptions interruptions,
     LeadGrainsTelemetry telemetry,
     ILogger<NicheGrain> logger) : Grain, INicheGrain
@@ -176,6 +177,10 @@ public sealed class NicheGrain(
         var started = clock.GetTimestamp();
         var runId = Guid.NewGuid();
         var begun = await BeginRun(runId, request.LeadId);
+        if (begun.Outcome == "not_distributable")
+        {
+            throw new InvalidOperationException($"Lead {request.LeadId} is no longer approved; its distribution was refused.");
+        }
         try
         {
             var result = await Walk(request, runId, begun, started);
@@ -278,7 +283,7 @@ public sealed class NicheGrain(
                 }
 
                 var charge = await GrainFactory.GetGrain<IProviderGrain>(candidate.ProviderId).ChargeForAssignment(
-                    new ChargeRequest(request.LeadId, candidate.SubscriptionId, level.Id, NicheId, level.PriceCents));
+                    new ChargeRequest(request.LeadId, candidate.SubscriptionId, level.Id, NicheId, level.PriceCents, runId));
                 ForgetPaused(charge.PausedSubscriptionIds);
                 switch (charge.Outcome)
                 {
@@ -304,6 +309,8 @@ public sealed class NicheGrain(
                         queue.Remove(candidate.SubscriptionId);
                         Skip(skipped, candidate, SkipReasons.ProviderInactive);
                         break;
+                    case ChargeOutcome.Fenced:
+                        throw new StaleDistributionException(request.LeadId, runId);
                 }
             }
         }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Security.Cryptography;
 using System.Text;
 using LeadGrains.Abstractions;
@@ -12,7 +13,7 @@ namespace LeadGrains.Grains.Providers;
 /// each one a single transaction, and the database's keys and checks hold even if a duplicate
 /// activation slips through.
 /// </summary>
-public sealed class ProviderGrain(ProviderStore store, TimeProvider clock, ILogger<ProviderGrain> logger) : Grain, IProviderGrain
+public sealed class ProviderGrain(ProviderStore store, [FromKeyedServices(LeadGrainsClock.Key)] TimeProvider clock, ILogger<ProviderGrain> logger) : Grain, IProviderGrain
 {
     private Guid ProviderId => this.GetPrimaryKey();
 
@@ -84,6 +85,7 @@ public sealed class ProviderGrain(ProviderStore store, TimeProvider clock, ILogg
             "duplicate" => ChargeOutcome.Duplicate,
             "insufficient_balance" => ChargeOutcome.InsufficientBalance,
             "subscription_inactive" => ChargeOutcome.SubscriptionInactive,
+            "fenced" => ChargeOutcome.Fenced,
             _ => ChargeOutcome.ProviderInactive,
         };
         return new ChargeResult(outcome, row.AssignmentId, row.BalanceCents, row.PausedSubscriptionIds, now);

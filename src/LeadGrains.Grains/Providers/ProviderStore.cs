@@ -59,8 +59,8 @@ public sealed class ProviderStore(NpgsqlDataSource db)
         await using var connection = await db.OpenConnectionAsync();
         return await connection.QuerySingleAsync<ChargeRow>("""
             SELECT outcome, assignment_id, balance_cents, paused_subscription_ids
-              FROM charge_for_assignment(@assignmentId, @LeadId, @providerId, @SubscriptionId, @LevelId, @NicheId, @PriceCents, @now)
-            """, new { assignmentId, request.LeadId, providerId, request.SubscriptionId, request.LevelId, request.NicheId, request.PriceCents, now });
+              FROM charge_for_run(@RunId, @assignmentId, @LeadId, @providerId, @SubscriptionId, @LevelId, @NicheId, @PriceCents, @now)
+            """, new { request.RunId, assignmentId, request.LeadId, providerId, request.SubscriptionId, request.LevelId, request.NicheId, request.PriceCents, now });
     }
 
     public sealed record DepositRow

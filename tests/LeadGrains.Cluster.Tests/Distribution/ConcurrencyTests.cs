@@ -40,7 +40,14 @@ public sealed class ConcurrencyTests(ClusterFixture fixture) : IClassFixture<Clu
         var provider = await s.Provider(10_000);
         var subscription = await s.Subscribe(niche, provider, 1);
         var lead = await s.Lead(niche);
-        var request = new ChargeRequest(lead, subscription.SubscriptionId, LevelId(niche, 1), niche.NicheId, 700);
+        var runId = Guid.NewGuid();
+        await using (var connection = await fixture.Db.OpenConnectionAsync())
+        {
+            // The attempt the charges belong to, as the niche grain would have begun it.
+            Assert.Equal("started", await connection.QuerySingleAsync<string>(
+                "SELECT outcome FROM begin_distribution(@runId, @lead, @niche, 1, 1, 1, now())", new { runId, lead, niche = niche.NicheId }));
+        }
+        var request = new ChargeRequest(lead, subscription.SubscriptionId, LevelId(niche, 1), niche.NicheId, 700, runId);
 
         // Two callers through the grain ...
         var throughGrain = await Task.WhenAll(Enumerable.Range(0, 2).Select(_ => fixture.Grains.GetGrain<IProviderGrain>(provider).ChargeForAssignment(request)));

@@ -24,10 +24,17 @@ public class ClusterFixture : IAsyncLifetime
         var builder = new TestClusterBuilder(InitialSilos);
         builder.Options.UseTestClusterMembership = false;
         builder.Properties["ConnectionStrings:LeadGrains"] = ConnectionString;
+        // The engine's tests trigger distributions themselves; the pipeline's fixture turns this back on.
+        builder.Properties["LeadGrains:Distribution:AutoDistribute"] = "false";
+        Configure(builder);
         builder.AddSiloBuilderConfigurator<TestSiloConfigurator>();
         builder.AddClientBuilderConfigurator<TestClientConfigurator>();
         Cluster = builder.Build();
         await Cluster.DeployAsync();
+    }
+
+    protected virtual void Configure(TestClusterBuilder builder)
+    {
     }
 
     public async Task DisposeAsync()

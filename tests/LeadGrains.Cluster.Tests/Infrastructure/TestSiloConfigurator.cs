@@ -1,4 +1,7 @@
+using LeadGrains.Grains;
 using LeadGrains.Silo.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Time.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Configuration;
 using Orleans.TestingHost;
@@ -11,6 +14,12 @@ public sealed class TestSiloConfigurator : ISiloConfigurator
     public void Configure(ISiloBuilder siloBuilder)
     {
         siloBuilder.AddLeadGrainsSilo();
+        if (siloBuilder.Configuration.GetValue<bool>(VirtualTime.SettingKey))
+        {
+            // The last registration wins over the grains' default: business time is virtual, Orleans keeps real time.
+            siloBuilder.Services.AddKeyedSingleton<TimeProvider>(LeadGrainsClock.Key,
+                new FakeTimeProvider(DateTimeOffset.UtcNow) { AutoAdvanceAmount = TimeSpan.FromMilliseconds(1) });
+        }
         siloBuilder.Configure<ClusterMembershipOptions>(o =>
         {
             o.ProbeTimeout = TimeSpan.FromMilliseconds(500);

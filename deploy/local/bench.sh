@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# The one command to benchmark LeadGrains (issue 6). Starts the private PostgreSQL, builds
+# (Release), generates the standard workload W1 with ../shared/bench/gen_workload.py (once, kept
+# under .local/bench/), loads it into a fresh database and approves + distributes its leads
+# through the grain interfaces. Prints the figures and writes them as JSON.
+#   bench.sh                                  W1, all 100,000 leads, 64 callers, co-hosted silo
+#   bench.sh --leads 20000 --concurrency 256  options of the benchmark program (see below)
+#   bench.sh --silos 3                        3 LeadGrains.Silo processes, the benchmark as client
+#   bench.sh --gen "--niches 1 --providers 20000 --subs-per-provider 1 --leads 20000" \
+#            --subscriptions-in-level 1       another generated workload (gen_workload.py arguments)
+#   bench.sh --workload DIR                   a workload already on disk
+#   bench.sh --no-build ...                   run the last Release build as it is
+# Exit code: 0 ok; 1 an invariant (I1-I4) broke; 3 some lead did not reach a terminal status.
+set -euo pipefail
+
+usage() {
+  sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'
+  echo
+  echo "Benchmark program options:"
+  sed -n '/LeadGrains.Benchmark --workload DIR/,/admin-connection/p' "$(dirname "$0")/../../tests/LeadGrains.Benchmark/BenchmarkOptions.cs" | sed 's/^        //'
+}
+
+gen_args=""
+workload=""
+json=""
+build=true
+pass=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --gen) gen_args=${2:?--gen needs the generator arguments in one string}; shift 2 ;;
+    --workload) workload=${2:?--workload needs a directory}; shift 2 ;;
+    --json) json=${2:?--json needs a file}; shift 2 ;;
+    --no-build) build=false; shift ;;
+    -h|--help) usage; exit 0 ;;
+    *) pass+=("$1"); shift ;;
+  esac
+done
+
+source "$(dirname "$0")/postgres.sh"
+cd "$LEADGRAINS_ROOT"
+
+shared=${LEADGRAINS_SHARED:-$LEADGRAINS_ROOT/../shared}
+bench_dir="$LEADGRAINS_ROOT/.local/bench"
+mkdir -p "$bench_dir/results"
+
+if [ -z "$workload" ]; then
+  # The generator is deterministic, so one directory per argument set is generated once and reused.
+  name="w1"
+  [ -n "$gen_args" ] && name="gen-$(echo -n "$gen_args" | sha1sum | cut -c1-10)"
+  workload="$bench_dir/workloads/$name"
+  if [ ! -s "$workload/leads.csv" ]; then
+    echo "[bench] generating workload ${gen_args:-W1} into $workload"
+    # shellcheck disable=SC2086 # the generator arguments are meant to split
+    python3 "$shared/bench/gen_workload.py" --out "$workload" $gen_args
+  fi
+fi
+[ -n "$json" ] || json="$bench_dir/results/$(date -u +%Y%m%dT%H%M%SZ).json"
+
+if $build; then
+  echo "[bench] building (Release)"
+  dotnet build tests/LeadGrains.Benchmark -c Release -nologo -v q -clp:ErrorsOnly
+fi
+
+# Run a private copy of the binaries, so a rebuild during a long run cannot swap them underneath it.
+app="$bench_dir/app/$$"
+mkdir -p "$app"
+cp -r tests/LeadGrains.Benchmark/bin/Release/net10.0 "$app/benchmark"
+cp -r src/LeadGrains.Silo/bin/Release/net10.0 "$app/silo"
+trap 'rm -rf "$app"' EXIT
+
+# The benchmark's silos and client find each other only through the benchmark's own database.
+unset ConnectionStrings__LeadGrains LeadGrains__ClusterId
+dotnet "$app/benchmark/LeadGrains.Benchmark.dll" \
+  --workload "$workload" --json "$json" --silo-dll "$app/silo/LeadGrains.Silo.dll" \
+  --admin-connection "$LEADGRAINS_PG_ADMIN" "${pass[@]}"

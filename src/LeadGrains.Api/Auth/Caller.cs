@@ -1,0 +1,25 @@
+using System.Security.Claims;
+using LeadGrains.Api.Errors;
+
+namespace LeadGrains.Api.Auth;
+
+/// <summary>Who is calling, read from an authenticated (and authorized) principal.</summary>
+public static class Caller
+{
+    /// <summary>The token's subject: the actor in audit rows.</summary>
+    public static string Actor(this ClaimsPrincipal user) => user.FindFirst(ClaimNames.Subject)?.Value ?? "unknown";
+
+    /// <summary>The caller's workspace; the policies guarantee it for workspace-scoped endpoints.</summary>
+    public static Guid WorkspaceId(this ClaimsPrincipal user) =>
+        TryGuid(user, ClaimNames.WorkspaceId) ?? throw new ApiProblemException(StatusCodes.Status403Forbidden, "The token carries no valid workspace_id claim.");
+
+    /// <summary>The provider a provider token speaks for.</summary>
+    public static Guid ProviderId(this ClaimsPrincipal user) =>
+        TryGuid(user, ClaimNames.ProviderId) ?? throw new ApiProblemException(StatusCodes.Status403Forbidden, "The token carries no valid provider_id claim.");
+
+    public static Guid? TryGuid(this ClaimsPrincipal user, string claim) =>
+        Guid.TryParse(user.FindFirst(claim)?.Value, out var id) && id != Guid.Empty ? id : null;
+
+    public static bool HasMfa(this ClaimsPrincipal user) =>
+        user.FindAll(ClaimNames.AuthenticationMethods).Any(c => c.Value == ClaimNames.Mfa);
+}

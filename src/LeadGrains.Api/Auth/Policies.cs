@@ -1,0 +1,118 @@
+using Microsoft.AspNetCore.Authorization;
+
+namespace LeadGrains.Api.Auth;
+
+/// <summary>
+/// Who may call what. Each policy lists its requirements; each failed requirement gives a reason
+/// that the 403 answer states (wrong role, no workspace, no MFA).
+/// </summary>
+public static class Policies
+{
+    /// <summary>Creating workspaces.</summary>
+    public const string Platform = "platform";
+    /// <summary>Reading a workspace's configuration, leads and queues: admin or ops.</summary>
+    public const string Read = "read";
+    /// <summary>Changing a workspace (admin mutations): admin with MFA.</summary>
+    public const string Manage = "manage";
+    /// <summary>Submitting leads: approver or admin.</summary>
+    public const string Intake = "intake";
+    /// <summary>Working the dead-letter queue: admin or ops, with MFA.</summary>
+    public const string Operate = "operate";
+    /// <summary>A provider's own data.</summary>
+    public const string Provider = "provider";
+    /// <summary>The Orleans dashboard outside local mode: ops or admin.</summary>
+    public const string Dashboard = "dashboard";
+
+    public static IServiceCollection AddLeadGrainsPolicies(this IServiceCollection services)
+    {
+        services.AddSingleton<IAuthorizationHandler, RoleRequirementHandler>();
+        services.AddSingleton<IAuthorizationHandler, WorkspaceRequirementHandler>();
+        services.AddSingleton<IAuthorizationHandler, MfaRequirementHandler>();
+        services.AddSingleton<IAuthorizationHandler, ProviderRequirementHandler>();
+        services.AddAuthorizationBuilder()
+            .AddPolicy(Platform, p => p.RequireAuthenticatedUser().AddRequirements(new RoleRequirement(Roles.PlatformAdmin)))
+            .AddPolicy(Read, p => p.RequireAuthenticatedUser().AddRequirements(new RoleRequirement(Roles.Admin, Roles.Ops), new WorkspaceRequirement()))
+            .AddPolicy(Manage, p => p.RequireAuthenticatedUser().AddRequirements(new RoleRequirement(Roles.Admin), new WorkspaceRequirement(), new MfaRequirement()))
+            .AddPolicy(Intake, p => p.RequireAuthenticatedUser().AddRequirements(new RoleRequirement(Roles.Approver, Roles.Admin), new WorkspaceRequirement()))
+            .AddPolicy(Operate, p => p.RequireAuthenticatedUser().AddRequirements(new RoleRequirement(Roles.Admin, Roles.Ops), new WorkspaceRequirement(), new MfaRequirement()))
+            .AddPolicy(Provider, p => p.RequireAuthenticatedUser().AddRequirements(new RoleRequirement(Roles.Provider), new WorkspaceRequirement(), new ProviderRequirement()))
+            .AddPolicy(Dashboard, p => p.RequireAuthenticatedUser().AddRequirements(new RoleRequirement(Roles.Ops, Roles.Admin)));
+        return services;
+    }
+}
+
+/// <summary>The token carries at least one of these roles.</summary>
+public sealed record RoleRequirement(params string[] Roles) : IAuthorizationRequirement;
+
+/// <summary>The token names its workspace.</summary>
+public sealed record WorkspaceRequirement : IAuthorizationRequirement;
+
+/// <summary>The token was issued after multi-factor authentication (<c>amr</c> contains <c>mfa</c>).</summary>
+public sealed record MfaRequirement : IAuthorizationRequirement;
+
+/// <summary>The token names the provider it speaks for.</summary>
+public sealed record ProviderRequirement : IAuthorizationRequirement;
+
+internal sealed class RoleRequirementHandler : AuthorizationHandler<RoleRequirement>
+{
+    protected override Task HandleRequirementAsync(AuthorizationHandlerContext context, RoleRequirement requirement)
+    {
+        if (requirement.Roles.Any(role => context.User.HasClaim(ClaimNames.Role, role)))
+        {
+            context.Succeed(requirement);
+        }
+        else
+        {
+            context.Fail(new AuthorizationFailureReason(this, $"This requires the role {string.Join(" or ", requirement.Roles)}."));
+        }
+        return Task.CompletedTask;
+    }
+}
+
+internal sealed class WorkspaceRequirementHandler : AuthorizationHandler<WorkspaceRequirement>
+{
+    protected override Task HandleRequirementAsync(AuthorizationHandlerContext context, WorkspaceRequirement requirement)
+    {
+        if (context.User.TryGuid(ClaimNames.WorkspaceId) is not null)
+        {
+            context.Succeed(requirement);
+        }
+        else
+        {
+            context.Fail(new AuthorizationFailureReason(this, "The token carries no valid workspace_id claim."));
+        }
+        return Task.CompletedTask;
+    }
+}
+
+internal sealed class MfaRequirementHandler : AuthorizationHandler<MfaRequirement>
+{
+    protected override Task HandleRequirementAsync(AuthorizationHandlerContext context, MfaRequirement requirement)
+    {
+        if (context.User.HasMfa())
+        {
+            context.Succeed(requirement);
+        }
+        else
+        {
+            context.Fail(new AuthorizationFailureReason(this, "This change requires multi-factor authentication (amr must contain mfa)."));
+        }
+        return Task.CompletedTask;
+    }
+}
+
+internal sealed class ProviderRequirementHandler : AuthorizationHandler<ProviderRequirement>
+{
+    protected override Task HandleRequirementAsync(AuthorizationHandlerContext context, ProviderRequirement requirement)
+    {
+        if (context.User.TryGuid(ClaimNames.ProviderId) is not null)
+        {
+            context.Succeed(requirement);
+        }
+        else
+        {
+            context.Fail(new AuthorizationFailureReason(this, "The token carries no valid provider_id claim."));
+        }
+        return Task.CompletedTask;
+    }
+}

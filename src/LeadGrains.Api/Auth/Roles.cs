@@ -1,0 +1,24 @@
+namespace LeadGrains.Api.Auth;
+
+/// <summary>The roles a token's <c>role</c> claims may carry, and the other claims the API reads.</summary>
+public static class Roles
+{
+    public const string PlatformAdmin = "platform_admin";
+    public const string Admin = "admin";
+    public const string Ops = "ops";
+    public const string Approver = "approver";
+    public const string Provider = "provider";
+
+    public static readonly string[] All = [PlatformAdmin, Admin, Ops, Approver, Provider];
+}
+
+/// <summary>Claim names of LeadGrains tokens.</summary>
+public static class ClaimNames
+{
+    public const string Subject = "sub";
+    public const string Role = "role";
+    public const string WorkspaceId = "workspace_id";
+    public const string ProviderId = "provider_id";
+    public const string AuthenticationMethods = "amr";
+    public const string Mfa = "mfa";
+}

@@ -1,0 +1,79 @@
+using Dapper;
+using LeadGrains.Abstractions.Providers;
+using LeadGrains.Api.Auth;
+using LeadGrains.Api.Errors;
+using LeadGrains.Api.Leads;
+using LeadGrains.Api.OpenApi;
+using LeadGrains.Api.Paging;
+using LeadGrains.Api.Providers;
+using Npgsql;
+
+namespace LeadGrains.Api.ProviderSelfService;
+
+public sealed record ProviderMeResponse(Guid ProviderId, string Name, long BalanceCents, string Status, IReadOnlyList<SubscriptionResponse> Subscriptions);
+
+/// <summary>An assignment as its provider sees it, with the lead's contact data (what the provider paid for).</summary>
+public sealed record ProviderAssignmentResponse(
+    Guid AssignmentId, Guid LeadId, Guid NicheId, string LevelName, long PriceChargedCents, DateTime AssignedAt, ContactResponse Contact);
+
+public sealed record ProviderAssignmentPage(IReadOnlyList<ProviderAssignmentResponse> Items, string? NextCursor);
+
+/// <summary>A provider's own view: its balance, subscriptions, assignments and ledger, nothing else.</summary>
+public static class ProviderSelfServiceEndpoints
+{
+    public static void MapProviderSelfServiceEndpoints(this IEndpointRouteBuilder app)
+    {
+        var me = app.MapGroup("/api/v1/provider").WithTags("Provider self-service").RequireAuthorization(Policies.Provider);
+        me.MapGet("/me", Me).Produces<ProviderMeResponse>().WithAuthProblems().WithNotFound();
+        me.MapGet("/assignments", Assignments).Produces<ProviderAssignmentPage>().WithQueryProblems().WithNotFound();
+        me.MapGet("/ledger", Ledger).Produces<LedgerPage>().WithQueryProblems().WithNotFound();
+    }
+
+    private static async Task<ProviderMeResponse> Me(HttpContext http, IGrainFactory grains, ProviderQueries queries)
+    {
+        var provider = await Self(http, grains);
+        return new ProviderMeResponse(provider.ProviderId, provider.Name, provider.BalanceCents, provider.Status, await queries.Subscriptions(provider.ProviderId));
+    }
+
+    private sealed record AssignmentRow(
+        Guid AssignmentId, Guid LeadId, Guid NicheId, string LevelName, long PriceChargedCents, DateTime AssignedAt,
+        string FirstName, string LastName, string Email, string Phone);
+
+    private static async Task<ProviderAssignmentPage> Assignments(HttpContext http, IGrainFactory grains, NpgsqlDataSource db, string? cursor, string? limit)
+    {
+        var after = Cursor.Decode(cursor);
+        var take = Query.Limit(limit);
+        var provider = await Self(http, grains);
+        await using var connection = await db.OpenConnectionAsync();
+        var rows = (await connection.QueryAsync<AssignmentRow>("""
+            SELECT a.id AS assignment_id, a.lead_id, a.niche_id, l.name AS level_name, a.price_cents AS price_charged_cents, a.assigned_at,
+                   d.first_name, d.last_name, d.email, d.phone
+              FROM lead_assignments a
+              JOIN competition_levels l ON l.id = a.level_id
+              JOIN leads d ON d.id = a.lead_id
+             WHERE a.provider_id = @providerId
+               AND (@afterAt::timestamptz IS NULL OR (a.assigned_at, a.id) < (@afterAt, @afterId))
+             ORDER BY a.assigned_at DESC, a.id DESC
+             LIMIT @rows
+            """, new { providerId = provider.ProviderId, afterAt = after?.At, afterId = after?.Id, rows = take + 1 })).ToList();
+        var page = rows.Take(take).ToList();
+        return new ProviderAssignmentPage(
+            page.Select(r => new ProviderAssignmentResponse(r.AssignmentId, r.LeadId, r.NicheId, r.LevelName, r.PriceChargedCents, r.AssignedAt,
+                new ContactResponse(r.FirstName, r.LastName, r.Email, r.Phone))).ToList(),
+            rows.Count > take ? new Cursor(page[^1].AssignedAt, page[^1].AssignmentId).Encode() : null);
+    }
+
+    private static async Task<LedgerPage> Ledger(HttpContext http, IGrainFactory grains, ProviderQueries queries, string? page, string? limit)
+    {
+        var paging = Query.Page(page, limit);
+        var provider = await Self(http, grains);
+        return await queries.Ledger(provider.ProviderId, paging);
+    }
+
+    /// <summary>The token's provider, if it exists in the token's workspace (otherwise 404).</summary>
+    private static async Task<ProviderView> Self(HttpContext http, IGrainFactory grains)
+    {
+        var provider = await grains.GetGrain<IProviderGrain>(http.User.ProviderId()).Get();
+        return provider is not null && provider.WorkspaceId == http.User.WorkspaceId() ? provider : throw ApiProblemException.NotFound("provider");
+    }
+}

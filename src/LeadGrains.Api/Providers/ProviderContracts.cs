@@ -1,0 +1,103 @@
+using System.Text.Json.Serialization;
+using LeadGrains.Abstractions.Niches;
+using LeadGrains.Abstractions.Providers;
+using LeadGrains.Api.Errors;
+
+namespace LeadGrains.Api.Providers;
+
+public sealed record CreateProviderRequest(string? Name, string? Email, string? WebhookUrl)
+{
+    public RegisterProviderCommand ToCommand(Guid workspaceId) => new(workspaceId, Name ?? "", Email ?? "", WebhookUrl);
+}
+
+public sealed record UpdateProviderRequest(string? Name, string? Email, string? WebhookUrl, string? Status)
+{
+    public ProviderUpdate ToUpdate() =>
+        Name is null && Email is null && WebhookUrl is null && Status is null
+            ? throw ApiProblemException.Validation("body", "Give at least one of name, email, webhook_url, status.")
+            : new ProviderUpdate(Name, Email, WebhookUrl, Status);
+}
+
+public sealed record DepositRequest(long? AmountCents, string? Reference)
+{
+    public DepositCommand ToCommand(string idempotencyKey) =>
+        new(AmountCents ?? throw ApiProblemException.Validation("amount_cents", "is required."), idempotencyKey, Reference);
+}
+
+public sealed record DepositResponse(Guid EntryId, Guid ProviderId, long AmountCents, long BalanceCents);
+
+/// <summary>Which leads a subscription accepts; a missing constraint accepts all.</summary>
+public sealed record SubscriptionFilters
+{
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<string>? States { get; init; }
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<string>? ZipPrefixes { get; init; }
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public long? MinAmountCents { get; init; }
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public long? MaxAmountCents { get; init; }
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyDictionary<string, IReadOnlyList<string>>? AttributeSets { get; init; }
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<NumericRangeFilter>? NumericRanges { get; init; }
+
+    public SubscriptionFilterSpec ToSpec() => new()
+    {
+        States = States,
+        ZipPrefixes = ZipPrefixes,
+        MinAmountCents = MinAmountCents,
+        MaxAmountCents = MaxAmountCents,
+        AttributeSets = AttributeSets,
+        NumericRanges = NumericRanges?.Select(r => new NumericRangeSpec(r.Attribute ?? "", r.Min, r.Max)).ToList(),
+    };
+
+    public static SubscriptionFilters From(SubscriptionFilterSpec spec) => new()
+    {
+        States = spec.States,
+        ZipPrefixes = spec.ZipPrefixes,
+        MinAmountCents = spec.MinAmountCents,
+        MaxAmountCents = spec.MaxAmountCents,
+        AttributeSets = spec.AttributeSets,
+        NumericRanges = spec.NumericRanges?.Select(r => new NumericRangeFilter(r.Attribute, r.Min, r.Max)).ToList(),
+    };
+}
+
+public sealed record NumericRangeFilter(string? Attribute, decimal? Min, decimal? Max);
+
+public sealed record CreateSubscriptionRequest(Guid? LevelId, SubscriptionFilters? Filters);
+
+public sealed record UpdateSubscriptionRequest(string? Status, SubscriptionFilters? Filters)
+{
+    public void Check()
+    {
+        if (Status is null && Filters is null)
+        {
+            throw ApiProblemException.Validation("body", "Give at least one of status, filters.");
+        }
+    }
+}
+
+public sealed record SubscriptionResponse(
+    Guid SubscriptionId, Guid ProviderId, Guid LevelId, Guid NicheId, SubscriptionFilters Filters, string Status, DateTime? LastReceivedAt)
+{
+    public static SubscriptionResponse From(SubscriptionView view) => new(
+        view.SubscriptionId, view.ProviderId, view.LevelId, view.NicheId, SubscriptionFilters.From(view.Filters), view.Status,
+        view.LastReceivedAt?.UtcDateTime);
+}
+
+public sealed record ProviderResponse(
+    Guid ProviderId, string Name, string Email, string? WebhookUrl, string Status, long BalanceCents, IReadOnlyList<SubscriptionResponse> Subscriptions)
+{
+    public static ProviderResponse From(ProviderView view, IReadOnlyList<SubscriptionResponse> subscriptions) =>
+        new(view.ProviderId, view.Name, view.Email, view.WebhookUrl, view.Status, view.BalanceCents, subscriptions);
+}
+
+public sealed record LedgerEntryResponse(Guid EntryId, string Kind, long AmountCents, Guid? LeadId, Guid? AssignmentId, DateTime CreatedAt, long BalanceAfterCents, string? Reference);
+
+public sealed record LedgerPage(IReadOnlyList<LedgerEntryResponse> Items, int Page, int Limit, long Total);

@@ -1,0 +1,52 @@
+using LeadGrains.Abstractions;
+using LeadGrains.Abstractions.Leads;
+using LeadGrains.Abstractions.Queues;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace LeadGrains.Grains.Queues;
+
+/// <summary>The dead-letter operations of one workspace. Stateless: everything lives in the database.</summary>
+public sealed class DeadLetterQueueGrain(DeadLetterStore store, [FromKeyedServices(LeadGrainsClock.Key)] TimeProvider clock)
+    : Grain, IDeadLetterQueueGrain
+{
+    public const int MaxPageSize = 500;
+
+    private Guid WorkspaceId => this.GetPrimaryKey();
+
+    public Task<DeadLetterPage> List(int page, int limit, bool? resolved)
+    {
+        if (page < 1 || limit is < 1 or > MaxPageSize)
+        {
+            throw new ValidationFailedException(page < 1 ? "page" : "limit", page < 1 ? "must be 1 or more." : $"must be between 1 and {MaxPageSize}.");
+        }
+        return store.List(WorkspaceId, page, limit, resolved);
+    }
+
+    public Task<DeadLetterEntry?> Get(Guid id) => store.Find(WorkspaceId, id);
+
+    public async Task<DeadLetterCommandResult> Retry(Guid id, string actor)
+    {
+        var result = await Close(id, actor, "retried", requeueLead: true);
+        if (result.Outcome == DeadLetterOutcome.Done && result.Entry!.LeadId is { } leadId)
+        {
+            await GrainFactory.GetGrain<ILeadGrain>(leadId).RunDueAttempt();
+        }
+        return result;
+    }
+
+    public Task<DeadLetterCommandResult> Resolve(Guid id, string actor, string? note) => Close(id, actor, note, requeueLead: false);
+
+    public Task<QueueStatus> Status() => store.Status(WorkspaceId, clock.GetUtcNow());
+
+    private async Task<DeadLetterCommandResult> Close(Guid id, string actor, string? note, bool requeueLead)
+    {
+        if (note is { Length: > 2000 })
+        {
+            throw new ValidationFailedException("note", "must be at most 2000 characters.");
+        }
+        var closed = await store.Resolve(WorkspaceId, id, actor, note, requeueLead, clock.GetUtcNow());
+        var entry = await store.Find(WorkspaceId, id);
+        var outcome = entry is null ? DeadLetterOutcome.NotFound : closed ? DeadLetterOutcome.Done : DeadLetterOutcome.AlreadyResolved;
+        return new DeadLetterCommandResult(outcome, entry);
+    }
+}

@@ -1,0 +1,119 @@
+using System.Diagnostics;
+using HdrHistogram;
+using LeadGrains.Benchmark.Cluster;
+using LeadGrains.Benchmark.Measuring;
+using LeadGrains.Benchmark.Reporting;
+using LeadGrains.Benchmark.Running;
+using LeadGrains.Benchmark.Workload;
+using LeadGrains.Data;
+
+namespace LeadGrains.Benchmark;
+
+/// <summary>
+/// Issue 6's benchmark: load a workload into a fresh database, approve and distribute its leads
+/// through the grain interfaces, and report throughput, latency, PostgreSQL transactions, process
+/// resources and the invariants. Exit code 1: an invariant broke; 3: some lead did not end terminal.
+/// </summary>
+public static class BenchmarkProgram
+{
+    public static async Task<int> Main(string[] args)
+    {
+        BenchmarkOptions options;
+        try
+        {
+            options = BenchmarkOptions.Parse(args);
+        }
+        catch (ArgumentException e)
+        {
+            Console.Error.WriteLine(e.Message);
+            Console.Error.WriteLine(BenchmarkOptions.Usage);
+            return 2;
+        }
+
+        var startedAt = DateTimeOffset.UtcNow;
+        var workload = WorkloadFiles.Read(options.Workload, options.Leads);
+        Console.WriteLine($"[bench] read {options.Workload}: {workload.Niches.Count} niches, {workload.Subscriptions.Count} subscriptions, {workload.Leads.Count} leads to drive");
+
+        var database = await BenchDatabase.Create(options.AdminConnection);
+        Console.WriteLine($"[bench] database {database.Name} migrated");
+        try
+        {
+            await using var db = LeadGrainsDataSource.Create(database.ConnectionString);
+            var load = await BulkLoader.Load(db, workload, options.HotNiche, options.SubscriptionsInLevel);
+            Console.WriteLine($"[bench] loaded in {load.Seconds:F1} s; starting the cluster ({(options.Silos == 0 ? "co-hosted silo" : $"{options.Silos} silo processes")})");
+
+            var logDirectory = Path.Combine(Path.GetTempPath(), database.Name);
+            var report = await Measure(options, database, workload, load, startedAt, logDirectory);
+
+            Console.WriteLine();
+            Console.Write(report.ToText());
+            if (options.JsonFile is { } file)
+            {
+                Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(file))!);
+                await File.WriteAllTextAsync(file, report.ToJson());
+                Console.WriteLine($"[bench] wrote {file}");
+            }
+            return !report.InvariantsHold ? 1 : report.Terminal < report.Leads ? 3 : 0;
+        }
+        finally
+        {
+            if (options.KeepDatabase)
+            {
+                Console.WriteLine($"[bench] kept database {database.Name}");
+            }
+            else
+            {
+                await database.Drop();
+            }
+        }
+    }
+
+    private static async Task<BenchmarkReport> Measure(
+        BenchmarkOptions options, BenchDatabase database, WorkloadFiles workload, LoadSummary load, DateTimeOffset startedAt, string logDirectory)
+    {
+        await using var cluster = await BenchCluster.Start(database, options.ConnectionOptions, options.Silos, options.SiloDll, logDirectory);
+        Console.WriteLine($"[bench] cluster up; driving {workload.Leads.Count} leads with {options.Concurrency} callers");
+
+        await database.ResetStatements();
+        var before = await database.ReadCounters();
+        var (_, backendCpuBefore) = await database.BackendCpu();
+        var self = Process.GetCurrentProcess();
+        var cpuBefore = self.TotalProcessorTime;
+        var allocatedBefore = GC.GetTotalAllocatedBytes();
+        var machineBefore = MachineCpu.Read();
+        var loadBefore = MachineCpu.LoadAverage();
+
+        var drive = await LoadDriver.Run(cluster.Grains, workload.Leads.Select(l => l.Id).ToList(), options.Concurrency, Console.Out);
+
+        var machineBusy = MachineCpu.Read().BusySecondsSince(machineBefore);
+        var loadAfter = MachineCpu.LoadAverage();
+        var allocated = GC.GetTotalAllocatedBytes() - allocatedBefore;
+        self.Refresh();
+        var benchUsage = ProcessUsage.Read(Environment.ProcessId, options.Silos == 0 ? "benchmark + co-hosted silo" : "benchmark (Orleans client)")!
+            with { CpuSeconds = Math.Round((self.TotalProcessorTime - cpuBefore).TotalSeconds, 2) };
+        var silos = cluster.SiloUsage();
+        var after = await database.ReadCounters();
+        var (backends, backendCpuAfter) = await database.BackendCpu();
+        var statements = await database.TopStatements(15);
+        await using var db = LeadGrainsDataSource.Create(database.ConnectionString);
+        var violations = await InvariantChecker.Check(db);
+        var statuses = await database.LeadStatusCounts();
+
+        var h = drive.LatencyMicros;
+        double Ms(long micros) => Math.Round(micros / 1000.0, 2);
+        var commits = after.XactCommit - before.XactCommit;
+        return new BenchmarkReport(
+            options.Label, startedAt, database.Name, options.Silos == 0 ? "cohosted" : "client", options.Silos, options.Concurrency,
+            Path.GetFullPath(options.Workload), options.HotNiche, options.SubscriptionsInLevel, options.ConnectionOptions, load,
+            drive.Leads, drive.Terminal, drive.Distributed, drive.NoEligible, drive.NotTerminal, drive.Errors, drive.Assignments,
+            Math.Round(drive.Seconds, 3), Math.Round(drive.Terminal / drive.Seconds, 1), Math.Round(drive.Assignments / drive.Seconds, 1),
+            new LatencyMs(Ms(h.GetValueAtPercentile(50)), Ms(h.GetValueAtPercentile(95)), Ms(h.GetValueAtPercentile(99)), Ms(h.GetMaxValue()),
+                          Math.Round(h.GetMean() / 1000.0, 2)),
+            new DatabaseFigures(commits, after.XactRollback - before.XactRollback, Math.Round((double)commits / Math.Max(1, drive.Leads), 2),
+                after.TupInserted - before.TupInserted, after.TupUpdated - before.TupUpdated,
+                Math.Round(backendCpuAfter - backendCpuBefore, 2), backends,
+                after.WalRecords - before.WalRecords, after.WalBytes - before.WalBytes, after.WalSync - before.WalSync, statements),
+            [benchUsage, .. silos], Math.Round(allocated / 1048576.0 / Math.Max(1, drive.Leads), 4),
+            Math.Round(machineBusy, 1), loadBefore, loadAfter, statuses, violations, drive.FirstErrors);
+    }
+}
