@@ -5,6 +5,9 @@
 #   run.sh --silos N    N silo processes (LeadGrains.Silo) and the API as their Orleans client
 #   run.sh --demo       also load the demo dataset (either mode)
 # Ctrl-C stops every process this script started; PostgreSQL keeps running.
+# It prints a ready-to-use admin token (MFA, 12 h) for the local workspace; mint others with
+#   dotnet src/LeadGrains.Api/bin/Release/net10.0/LeadGrains.Api.dll token --role ops --workspace <id>
+# (with LeadGrains__Auth__SigningKey=$(cat .local/dev-signing-key) in the environment).
 set -euo pipefail
 
 usage() { sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//'; }
@@ -39,6 +42,14 @@ export ConnectionStrings__LeadGrains="$LEADGRAINS_CONNECTION"
 export LeadGrains__ClusterId="$CLUSTER_ID"
 export LeadGrains__MigrateOnStart=false
 
+# Local mode: a signing key kept under .local/ (made once, never committed), the dashboard open,
+# and one workspace with a fixed id that the printed token is for.
+KEY_FILE="$LEADGRAINS_ROOT/.local/dev-signing-key"
+[ -s "$KEY_FILE" ] || (umask 077 && head -c 48 /dev/urandom | base64 | tr -d '\n' > "$KEY_FILE")
+export LeadGrains__Auth__SigningKey="$(cat "$KEY_FILE")"
+export LeadGrains__Auth__LocalMode=true
+LOCAL_WORKSPACE=10ca1000-0000-4000-8000-000000000001
+
 listening() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 lg_sql() { psql -h 127.0.0.1 -p "$LEADGRAINS_PG_PORT" -U leadgrains -d leadgrains -v ON_ERROR_STOP=1 -tAq -c "$1"; }
 
@@ -68,6 +79,8 @@ dotnet "$SILO_DIR/LeadGrains.Silo.dll" --contentRoot "$SILO_DIR" migrate
 # cluster and nothing of it is running (the ports are free), so it starts from an empty table.
 lg_sql "DELETE FROM orleansmembershiptable WHERE deploymentid = '$CLUSTER_ID';
         DELETE FROM orleansmembershipversiontable WHERE deploymentid = '$CLUSTER_ID';"
+
+lg_sql "INSERT INTO workspaces (id, name) VALUES ('$LOCAL_WORKSPACE', 'local') ON CONFLICT (id) DO NOTHING;"
 
 pids=()
 stop_all() {
@@ -140,6 +153,8 @@ if $demo; then
   fi
 fi
 
+admin_token=$(dotnet "$API_DIR/LeadGrains.Api.dll" token --role admin --workspace "$LOCAL_WORKSPACE" --mfa --minutes 720 --sub local-admin)
+
 cat <<EOF
 
 [run] LeadGrains is up: $active active silo(s) in cluster $CLUSTER_ID
@@ -147,7 +162,14 @@ cat <<EOF
       dashboard  $API_URL/dashboard/
       readiness  $API_URL/health/ready
       metrics    $API_URL/metrics
+      openapi    $API_URL/openapi/v1.json
       logs       $LOG_DIR
+      workspace  $LOCAL_WORKSPACE (local)
+
+      admin token (role admin, MFA, 12 h), e.g.
+        export TOKEN=$admin_token
+        curl -H "Authorization: Bearer \$TOKEN" $API_URL/api/v1/admin/niches
+
       Ctrl-C stops it (PostgreSQL keeps running and keeps the data).
 
 EOF

@@ -42,6 +42,7 @@ builder.Services.AddSingleton<NicheQueries>();
 builder.Services.AddSingleton<ProviderQueries>();
 builder.Services.AddSingleton<LeadQueries>();
 builder.Services.AddSingleton<DistributionQueries>();
+builder.Services.AddSingleton<LeadGrains.Grains.Leads.LeadCsvImport>();
 
 var app = builder.Build();
 app.UseMiddleware<ProblemMiddleware>();
@@ -66,6 +67,7 @@ app.MapNicheEndpoints();
 app.MapProviderEndpoints();
 app.MapSubscriptionEndpoints();
 app.MapLeadEndpoints();
+app.MapLeadImportEndpoints();
 app.MapDistributionEndpoints();
 app.MapQueueEndpoints();
 app.MapProviderSelfServiceEndpoints();

@@ -21,7 +21,7 @@ var demo = args.Contains("--demo");
 var ids = args.Where(a => !a.StartsWith("--", StringComparison.Ordinal)).ToArray();
 Guid workspaceId = default, nicheId = default;
 var idsGiven = ids.Length == 2 && Guid.TryParse(ids[0], out workspaceId) && Guid.TryParse(ids[1], out nicheId);
-if (demo == idsGiven || (demo && ids.Length > 0))
+if (demo ? ids.Length > 0 : !idsGiven)
 {
     Console.Error.WriteLine("usage: LeadGrains.SampleApprovalClient (<workspace-id> <niche-id> | --demo) [--Key=value ...]");
     return 2;

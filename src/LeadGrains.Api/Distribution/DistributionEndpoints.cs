@@ -1,5 +1,4 @@
 using LeadGrains.Abstractions.Leads;
-using LeadGrains.Api.Audit;
 using LeadGrains.Api.Auth;
 using LeadGrains.Api.Errors;
 using LeadGrains.Api.Leads;
@@ -25,29 +24,23 @@ public static class DistributionEndpoints
     }
 
     /// <summary>
-    /// Approved or failed leads are handed to their grain, which distributes them on the silo
-    /// whether or not this request is still there; the answer does not wait for it.
+    /// Queues a distribution of an approved or failed lead (the lead grain audits it and the queue runs
+    /// it, with retries); a lead already distributed answers 200 and nothing new happens.
     /// </summary>
-    private static async Task<IResult> Distribute(
-        HttpContext http, IGrainFactory grains, AuditLog audit, ILoggerFactory loggers, [FromRoute(Name = "lead_id")] string leadId)
+    private static async Task<IResult> Distribute(HttpContext http, IGrainFactory grains, [FromRoute(Name = "lead_id")] string leadId)
     {
         var lead = await LeadEndpoints.Find(http, grains, leadId);
-        var view = (await lead.Get())!;
-        if (LeadStatus.IsDistributionTerminal(view.Status))
+        var result = await lead.QueueDistribution(http.User.Actor());
+        var id = lead.GetPrimaryKey();
+        return result switch
         {
-            return Results.Ok(new DistributeResponse(view.LeadId, "completed", $"The lead is already {view.Status}; nothing was queued."));
-        }
-        if (view.Status is not (LeadStatus.Approved or LeadStatus.Failed))
-        {
-            throw ApiProblemException.Validation("lead_id", $"The lead is {view.Status}; only approved or failed leads are distributed.");
-        }
-        var actor = http.User.Actor();
-        await audit.Write(view.WorkspaceId, actor, "distribution.requested", "lead", view.LeadId, new { lead_status = view.Status }, view.LeadId);
-        _ = lead.Distribute(actor).ContinueWith(
-            failed => loggers.CreateLogger(typeof(DistributionEndpoints)).LogWarning(failed.Exception, "Requested distribution of lead {LeadId} failed", view.LeadId),
-            CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
-        return Results.Accepted($"/api/v1/admin/leads/{view.LeadId}/distribution-status",
-            new DistributeResponse(view.LeadId, "queued", "Distribution job queued successfully"));
+            { Outcome: LeadCommandOutcome.NotFound } => throw ApiProblemException.NotFound("lead"),
+            { Outcome: LeadCommandOutcome.InvalidTransition } =>
+                throw ApiProblemException.Validation("lead_id", $"The lead is {result.Status}; only approved or failed leads are distributed."),
+            { DistributionQueued: true } => Results.Accepted($"/api/v1/admin/leads/{id}/distribution-status",
+                new DistributeResponse(id, "queued", "Distribution job queued successfully")),
+            _ => Results.Ok(new DistributeResponse(id, "completed", $"The lead is already {result.Status}; no new distribution was queued.")),
+        };
     }
 
     private static async Task<DistributionStatusResponse> Status(HttpContext http, DistributionQueries queries, [FromRoute(Name = "lead_id")] string leadId) =>

@@ -20,8 +20,8 @@ public sealed class DueLeadSweeper(
     [FromKeyedServices(LeadGrainsClock.Key)] TimeProvider clock,
     ILogger<DueLeadSweeper> logger) : BackgroundService
 {
-    /// <summary>Wakes every due lead once; returns how many.</summary>
-    public async Task<int> SweepOnce(CancellationToken cancellationToken = default)
+    /// <summary>Wakes every due lead once; returns which.</summary>
+    public async Task<IReadOnlyList<Guid>> SweepOnce(CancellationToken cancellationToken = default)
     {
         var now = clock.GetUtcNow();
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
@@ -34,7 +34,7 @@ public sealed class DueLeadSweeper(
         {
             await grains.GetGrain<ILeadGrain>(leadId).RunDueAttempt();
         }
-        return due.Count;
+        return due;
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -45,9 +45,9 @@ public sealed class DueLeadSweeper(
             try
             {
                 var woken = await SweepOnce(stoppingToken);
-                if (woken > 0)
+                if (woken.Count > 0)
                 {
-                    logger.LogInformation("Woke {Count} due lead(s)", woken);
+                    logger.LogInformation("Woke {Count} due lead(s)", woken.Count);
                 }
             }
             catch (Exception error) when (!stoppingToken.IsCancellationRequested)

@@ -18,6 +18,7 @@ public sealed class LeadGrain(
     LeadStore store,
     DistributionStore runs,
     IOptions<DistributionQueueOptions> queueOptions,
+    DistributionInterruptions interruptions,
     [FromKeyedServices(LeadGrainsClock.Key)] TimeProvider clock,
     ILogger<LeadGrain> logger) : Grain, ILeadGrain
 {
@@ -162,6 +163,8 @@ public sealed class LeadGrain(
     private async Task<DistributionResult> RunAttempt(string actor)
     {
         var lead = _lead!;
+        // Outside the try: a drill holding here and killing the silo must leave no trace, as a crash would.
+        await interruptions.BeforeAttempt(LeadId);
         try
         {
             var result = await GrainFactory.GetGrain<INicheGrain>(lead.NicheId).Distribute(new DistributionRequest(

@@ -183,6 +183,7 @@ public sealed class NicheGrain(
         }
         try
         {
+            interruptions.AttemptBegun(request.LeadId);
             var result = await Walk(request, runId, begun, started);
             await runs.Complete(_niche.WorkspaceId, NicheId, result, request.Actor);
             telemetry.DistributionCompleted(result.Status, result.Assignments.Count, result.DurationMs);

@@ -26,25 +26,31 @@ public sealed class DeadLetterQueueGrain(DeadLetterStore store, [FromKeyedServic
 
     public async Task<DeadLetterCommandResult> Retry(Guid id, string actor)
     {
-        var result = await Close(id, actor, "retried", requeueLead: true);
-        if (result.Outcome == DeadLetterOutcome.Done && result.Entry!.LeadId is { } leadId)
+        var entry = await store.Find(WorkspaceId, id);
+        if (entry is null || entry.Resolved)
         {
-            await GrainFactory.GetGrain<ILeadGrain>(leadId).RunDueAttempt();
+            return new DeadLetterCommandResult(entry is null ? DeadLetterOutcome.NotFound : DeadLetterOutcome.AlreadyResolved, entry);
         }
-        return result;
+        // The lead grain queues the fresh round itself (on its own clock); then the entry is closed.
+        // Two racing retries both requeue — harmless — and only one closes the entry.
+        if (entry.LeadId is { } leadId)
+        {
+            await GrainFactory.GetGrain<ILeadGrain>(leadId).QueueDistribution(actor);
+        }
+        return await Close(id, actor, "retried", "dead_letter.retried");
     }
 
-    public Task<DeadLetterCommandResult> Resolve(Guid id, string actor, string? note) => Close(id, actor, note, requeueLead: false);
+    public Task<DeadLetterCommandResult> Resolve(Guid id, string actor, string? note) => Close(id, actor, note, "dead_letter.resolved");
 
     public Task<QueueStatus> Status() => store.Status(WorkspaceId, clock.GetUtcNow());
 
-    private async Task<DeadLetterCommandResult> Close(Guid id, string actor, string? note, bool requeueLead)
+    private async Task<DeadLetterCommandResult> Close(Guid id, string actor, string? note, string action)
     {
         if (note is { Length: > 2000 })
         {
             throw new ValidationFailedException("note", "must be at most 2000 characters.");
         }
-        var closed = await store.Resolve(WorkspaceId, id, actor, note, requeueLead, clock.GetUtcNow());
+        var closed = await store.Resolve(WorkspaceId, id, actor, note, action, clock.GetUtcNow());
         var entry = await store.Find(WorkspaceId, id);
         var outcome = entry is null ? DeadLetterOutcome.NotFound : closed ? DeadLetterOutcome.Done : DeadLetterOutcome.AlreadyResolved;
         return new DeadLetterCommandResult(outcome, entry);

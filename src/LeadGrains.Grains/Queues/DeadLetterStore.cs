@@ -59,11 +59,8 @@ public sealed class DeadLetterStore(NpgsqlDataSource db)
         return row?.ToEntry();
     }
 
-    /// <summary>
-    /// Resolves an open entry; with <paramref name="requeueLead"/> its failed lead gets a fresh round of
-    /// attempts, due now, in the same transaction. False when the entry was already resolved.
-    /// </summary>
-    public async Task<bool> Resolve(Guid workspaceId, Guid id, string actor, string? note, bool requeueLead, DateTimeOffset now)
+    /// <summary>Resolves an open entry of the workspace, with an audit row; false when it was already resolved (or is not there).</summary>
+    public async Task<bool> Resolve(Guid workspaceId, Guid id, string actor, string? note, string action, DateTimeOffset now)
     {
         await using var connection = await db.OpenConnectionAsync();
         await using var transaction = await connection.BeginTransactionAsync();
@@ -77,17 +74,10 @@ public sealed class DeadLetterStore(NpgsqlDataSource db)
         {
             return false;
         }
-        if (requeueLead)
-        {
-            await connection.ExecuteAsync("""
-                UPDATE leads SET status = 'approved', failed_attempts = 0, next_attempt_at = @now, lease_until = NULL, updated_at = @now
-                 WHERE id = @leadId AND status = 'failed'
-                """, new { leadId, now }, transaction);
-        }
         await connection.ExecuteAsync("""
             INSERT INTO audit_log (workspace_id, actor, action, lead_id, target_type, target_id, metadata, created_at)
             VALUES (@workspaceId, @actor, @action, @leadId, 'dead_letter', @target, '{}', @now)
-            """, new { workspaceId, actor, action = requeueLead ? "dead_letter.retried" : "dead_letter.resolved", leadId, target = id.ToString(), now }, transaction);
+            """, new { workspaceId, actor, action, leadId, target = id.ToString(), now }, transaction);
         await transaction.CommitAsync();
         return true;
     }

@@ -4,7 +4,8 @@ using System.Text.Json;
 namespace LeadGrains.Api.Tests.Operations;
 
 /// <summary>The local host starts against real PostgreSQL and serves the operations endpoints.</summary>
-public sealed class OperationsEndpointsTests(LocalApiHost host) : IClassFixture<LocalApiHost>
+[Collection(ApiCollection.Name)]
+public sealed class OperationsEndpointsTests(LocalApiHost host)
 {
     [Fact]
     public async Task Live_answers_while_the_process_is_up()
@@ -30,13 +31,26 @@ public sealed class OperationsEndpointsTests(LocalApiHost host) : IClassFixture<
     }
 
     [Fact]
-    public async Task Dashboard_serves_its_page()
+    public async Task Dashboard_serves_its_page_to_ops_outside_local_mode()
     {
-        var response = await host.Client.GetAsync("/dashboard/");
+        var workspace = Guid.NewGuid();
+        using var ops = host.CreateClient(host.Tokens.Ops(workspace));
+        var response = await ops.GetAsync("/dashboard/");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
         Assert.Contains("<html", await response.Content.ReadAsStringAsync(), StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task Dashboard_is_closed_to_anonymous_callers_and_other_roles_outside_local_mode()
+    {
+        var anonymous = await host.Client.GetAsync("/dashboard/");
+        using var approver = host.CreateClient(host.Tokens.Approver(Guid.NewGuid()));
+        var forbidden = await approver.GetAsync("/dashboard/");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, forbidden.StatusCode);
     }
 
     [Fact]

@@ -28,7 +28,7 @@ public sealed class CrashResumeTests(ClusterFixture fixture) : IClassFixture<Clu
         var lead = await s.Lead(niche);
         foreach (var (_, interruptions) in fixture.Cluster.OfEverySilo<DistributionInterruptions>())
         {
-            interruptions.FailAfter(lead, k);
+            interruptions.FailAfterCharges(lead, k);
         }
 
         await Assert.ThrowsAsync<DistributionInterruptedException>(() => s.Distribute(lead));
@@ -71,7 +71,7 @@ public sealed class SiloKillResumeTests(ClusterFixture fixture) : IClassFixture<
         }
         var lead = await s.Lead(niche);
         var holds = fixture.Cluster.OfEverySilo<DistributionInterruptions>()
-            .Select(x => (x.Silo, Reached: x.Service.HoldAfter(lead, 2)))
+            .Select(x => (x.Silo, Reached: x.Service.HoldAfterCharges(lead, 2)))
             .ToList();
 
         var interrupted = s.Distribute(lead);

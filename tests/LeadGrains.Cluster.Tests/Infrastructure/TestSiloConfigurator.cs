@@ -18,7 +18,11 @@ public sealed class TestSiloConfigurator : ISiloConfigurator
         {
             // The last registration wins over the grains' default: business time is virtual, Orleans keeps real time.
             siloBuilder.Services.AddKeyedSingleton<TimeProvider>(LeadGrainsClock.Key,
-                new FakeTimeProvider(DateTimeOffset.UtcNow) { AutoAdvanceAmount = TimeSpan.FromMilliseconds(1) });
+                new FakeTimeProvider(siloBuilder.Configuration.GetValue<DateTimeOffset>(VirtualTime.StartKey))
+                {
+                    // Every reading moves on a microsecond, so successive charges still have distinct times.
+                    AutoAdvanceAmount = TimeSpan.FromMicroseconds(1),
+                });
         }
         siloBuilder.Configure<ClusterMembershipOptions>(o =>
         {

@@ -10,6 +10,9 @@ public static class VirtualTime
 {
     public const string SettingKey = "LeadGrains:Tests:VirtualTime";
 
+    /// <summary>All silos' clocks start at the same instant.</summary>
+    public const string StartKey = "LeadGrains:Tests:VirtualTimeStart";
+
     public static void Advance(this TestCluster cluster, TimeSpan by)
     {
         foreach (var silo in cluster.Silos)
@@ -35,8 +38,9 @@ public sealed class PipelineClusterFixture : ClusterFixture
         builder.Properties["LeadGrains:Distribution:AutoDistribute"] = "true";
         builder.Properties["LeadGrains:Distribution:SweepInterval"] = "01:00:00";
         builder.Properties[VirtualTime.SettingKey] = "true";
+        builder.Properties[VirtualTime.StartKey] = DateTimeOffset.UtcNow.ToString("O");
     }
 
     /// <summary>One sweep, as any silo's background sweeper would do it.</summary>
-    public Task<int> Sweep() => Cluster.OfEverySilo<LeadGrains.Grains.Distribution.DueLeadSweeper>().First().Service.SweepOnce();
+    public Task<IReadOnlyList<Guid>> Sweep() => Cluster.OfEverySilo<LeadGrains.Grains.Distribution.DueLeadSweeper>().First().Service.SweepOnce();
 }

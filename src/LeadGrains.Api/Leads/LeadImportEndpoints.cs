@@ -1,0 +1,39 @@
+using LeadGrains.Api.Audit;
+using LeadGrains.Api.Auth;
+using LeadGrains.Api.Errors;
+using LeadGrains.Api.OpenApi;
+using LeadGrains.Api.RateLimiting;
+using LeadGrains.Grains.Leads;
+
+namespace LeadGrains.Api.Leads;
+
+public sealed record ImportRejectionResponse(long Line, string Reason);
+
+public sealed record ImportResponse(int Accepted, int Duplicates, IReadOnlyList<ImportRejectionResponse> Rejected);
+
+/// <summary>Bulk intake: a leads.csv file (the columns of bench/gen_workload.py), streamed row by row into the lead grains.</summary>
+public static class LeadImportEndpoints
+{
+    /// <summary>Large enough for ~200,000 rows; the file is streamed, never held whole.</summary>
+    public static readonly RequestBodyLimit CsvLimit = new(32 * 1024 * 1024);
+
+    public static void MapLeadImportEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/api/v1/admin/leads/import", Import).WithTags("Leads")
+            .RequireAuthorization(Policies.Manage).RequireRateLimiting(RateLimits.Intake).WithMetadata(CsvLimit)
+            .Accepts<string>("text/csv").Produces<ImportResponse>().WithBodyProblems();
+    }
+
+    private static async Task<ImportResponse> Import(HttpContext http, LeadCsvImport importer, AuditLog audit)
+    {
+        if (!string.Equals(http.Request.ContentType?.Split(';')[0].Trim(), "text/csv", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new ApiProblemException(StatusCodes.Status415UnsupportedMediaType, "The request body must be text/csv.");
+        }
+        var workspaceId = http.User.WorkspaceId();
+        var report = await importer.Import(http.Request.Body, workspaceId, http.RequestAborted);
+        await audit.Write(workspaceId, http.User.Actor(), "leads.imported", "workspace", workspaceId,
+            new { report.Accepted, report.Duplicates, rejected = report.Rejected.Count });
+        return new ImportResponse(report.Accepted, report.Duplicates, report.Rejected.Select(r => new ImportRejectionResponse(r.Line, r.Reason)).ToList());
+    }
+}

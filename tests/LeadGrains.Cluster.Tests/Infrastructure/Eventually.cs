@@ -1,0 +1,18 @@
+namespace LeadGrains.Cluster.Tests.Infrastructure;
+
+/// <summary>
+/// Waits (bounded) for work that runs in a grain turn of its own — a queued attempt after approval or
+/// a sweep — to finish. It never waits for business time to pass: that is moved with VirtualTime.
+/// </summary>
+public static class Eventually
+{
+    public static async Task True(Func<Task<bool>> condition, string what)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "Timed out waiting until " + what);
+            await Task.Delay(25);
+        }
+    }
+}
