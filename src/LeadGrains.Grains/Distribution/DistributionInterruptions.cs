@@ -51,7 +51,7 @@ public sealed class DistributionInterruptions(IHostApplicationLifetime lifetime)
 
     /// <summary>Called by the lead grain before it asks the niche to distribute.</summary>
     public Task BeforeAttempt(Guid leadId) =>
-        _holdBeforeAttempt.TryGetValue(leadId, out var hold) ? Stop(leadId, hold) : Task.CompletedTask;
+        _holdBeforeAttempt.TryGetValue(leadId, out var hold) ? Stop(hold) : Task.CompletedTask;
 
     /// <summary>Called by the niche grain once an attempt is recorded.</summary>
     public void AttemptBegun(Guid leadId)
@@ -70,7 +70,7 @@ public sealed class DistributionInterruptions(IHostApplicationLifetime lifetime)
         {
             throw new DistributionInterruptedException(leadId, chargesSoFar);
         }
-        return _holdAfterCharges.TryGetValue(leadId, out var hold) && chargesSoFar >= hold.AfterCharges ? Stop(leadId, hold) : Task.CompletedTask;
+        return _holdAfterCharges.TryGetValue(leadId, out var hold) && chargesSoFar >= hold.AfterCharges ? Stop(hold) : Task.CompletedTask;
     }
 
     private static Task Arm(ConcurrentDictionary<Guid, Hold> holds, Guid leadId, int afterCharges)
@@ -81,11 +81,9 @@ public sealed class DistributionInterruptions(IHostApplicationLifetime lifetime)
         return hold.Reached.Task;
     }
 
-    /// <summary>Stuck as a crashed or paused process would be, until released or until the silo goes down.</summary>
-    private async Task Stop(Guid leadId, Hold hold)
+    /// <summary>Stuck as a crashed or paused process would be, until released (which disarms it) or until the silo goes down.</summary>
+    private async Task Stop(Hold hold)
     {
-        _holdAfterCharges.TryRemove(new KeyValuePair<Guid, Hold>(leadId, hold));
-        _holdBeforeAttempt.TryRemove(new KeyValuePair<Guid, Hold>(leadId, hold));
         hold.Reached.TrySetResult();
         await hold.Released.Task.WaitAsync(lifetime.ApplicationStopping);
     }
