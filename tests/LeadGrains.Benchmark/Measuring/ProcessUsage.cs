@@ -3,7 +3,7 @@ using System.Globalization;
 namespace LeadGrains.Benchmark.Measuring;
 
 /// <summary>Peak resident memory and CPU time of one process, from /proc (Linux).</summary>
-public sealed record ProcessUsage(int Pid, string Role, double PeakRssMiB, double CpuSeconds)
+public sealed record ProcessUsage(int Pid, string Role, double PeakRssMib, double CpuSeconds)
 {
     private static readonly double TicksPerSecond = 100; // USER_HZ on Linux
 

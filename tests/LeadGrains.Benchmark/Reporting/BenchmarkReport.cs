@@ -21,7 +21,7 @@ public sealed record BenchmarkReport(
     string Workload, bool HotNiche, int? SubscriptionsInLevel, string? ConnectionOptions, LoadSummary Load,
     int Leads, int Terminal, int Distributed, int NoEligible, int NotTerminal, int Errors, long Assignments,
     double Seconds, double LeadsPerSecond, double AssignmentsPerSecond, LatencyMs Latency,
-    DatabaseFigures Postgres, IReadOnlyList<ProcessUsage> Processes, double AllocatedMiBPerDistribution,
+    DatabaseFigures Postgres, IReadOnlyList<ProcessUsage> Processes, double AllocatedMibPerDistribution,
     double MachineBusyCpuSeconds, string LoadAverageBefore, string LoadAverageAfter,
     IReadOnlyDictionary<string, long> LeadStatuses, IReadOnlyList<InvariantViolation> InvariantViolations,
     IReadOnlyList<string> FirstErrors)
@@ -64,11 +64,11 @@ public sealed record BenchmarkReport(
         Line($"wal        (whole server) {Postgres.ClusterWalRecords} records, {Postgres.ClusterWalBytes / 1048576.0:F1} MiB, {Postgres.ClusterWalSyncs} syncs ({F((double)Postgres.ClusterWalSyncs / Math.Max(1, Terminal), "F2")} per distribution)");
         foreach (var p in Processes)
         {
-            Line($"process    {p.Role} (pid {p.Pid}): peak RSS {F(p.PeakRssMiB)} MiB, CPU {F(p.CpuSeconds, "F2")} s");
+            Line($"process    {p.Role} (pid {p.Pid}): peak RSS {F(p.PeakRssMib)} MiB, CPU {F(p.CpuSeconds, "F2")} s");
         }
         Line($"cpu/dist   {F(DotnetCpuMsPerDistribution, "F2")} ms .NET + {F(PostgresCpuMsPerDistribution, "F2")} ms PostgreSQL backends " +
              $"(a {Environment.ProcessorCount}-core ceiling of {F(Environment.ProcessorCount * 1000 / Math.Max(0.001, DotnetCpuMsPerDistribution + PostgresCpuMsPerDistribution), "F0")} distributions/s)");
-        Line($"alloc      {F(AllocatedMiBPerDistribution, "F3")} MiB managed allocations per distribution in the benchmark process");
+        Line($"alloc      {F(AllocatedMibPerDistribution, "F3")} MiB managed allocations per distribution in the benchmark process");
         Line($"machine    busy {F(MachineBusyCpuSeconds)} CPU-s of {F(Seconds * Environment.ProcessorCount)} available; loadavg before [{LoadAverageBefore}] after [{LoadAverageAfter}]");
         Line($"statuses   {string.Join(", ", LeadStatuses.Select(kv => $"{kv.Key} {kv.Value}"))}");
         Line("top statements (pg_stat_statements, nested statements of functions included):");

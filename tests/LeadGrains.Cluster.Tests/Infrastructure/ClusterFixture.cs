@@ -24,8 +24,10 @@ public class ClusterFixture : IAsyncLifetime
         var builder = new TestClusterBuilder(InitialSilos);
         builder.Options.UseTestClusterMembership = false;
         builder.Properties["ConnectionStrings:LeadGrains"] = ConnectionString;
-        // The engine's tests trigger distributions themselves; the pipeline's fixture turns this back on.
+        // The engine's tests trigger distributions and retries themselves; the pipeline's fixture turns
+        // auto-distribution back on and sweeps explicitly.
         builder.Properties["LeadGrains:Distribution:AutoDistribute"] = "false";
+        builder.Properties["LeadGrains:Distribution:SweepInterval"] = "01:00:00";
         Configure(builder);
         builder.AddSiloBuilderConfigurator<TestSiloConfigurator>();
         builder.AddClientBuilderConfigurator<TestClientConfigurator>();

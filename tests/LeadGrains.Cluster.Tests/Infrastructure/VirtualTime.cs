@@ -36,7 +36,6 @@ public sealed class PipelineClusterFixture : ClusterFixture
     protected override void Configure(TestClusterBuilder builder)
     {
         builder.Properties["LeadGrains:Distribution:AutoDistribute"] = "true";
-        builder.Properties["LeadGrains:Distribution:SweepInterval"] = "01:00:00";
         builder.Properties[VirtualTime.SettingKey] = "true";
         builder.Properties[VirtualTime.StartKey] = DateTimeOffset.UtcNow.ToString("O");
     }
