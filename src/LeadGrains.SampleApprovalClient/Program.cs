@@ -11,6 +11,9 @@ using Orleans.Configuration;
 //
 //   LeadGrains.SampleApprovalClient <workspace-id> <niche-id>   a lead for an existing niche
 //   LeadGrains.SampleApprovalClient --demo                      creates a demo workspace first
+//   ... --load N                                                 instead submits and approves N leads
+//                                                                (the service's steady traffic; approval
+//                                                                queues each distribution)
 //
 // Settings come from appsettings.json, the environment (ConnectionStrings__LeadGrains,
 // LeadGrains__ClusterId, LeadGrains__ServiceId) or --Key=value arguments
@@ -18,12 +21,14 @@ using Orleans.Configuration;
 const string Actor = "sample-approval-client";
 
 var demo = args.Contains("--demo");
-var ids = args.Where(a => !a.StartsWith("--", StringComparison.Ordinal)).ToArray();
+var loadIndex = Array.IndexOf(args, "--load");
+var load = loadIndex >= 0 && loadIndex + 1 < args.Length && int.TryParse(args[loadIndex + 1], out var n) ? n : 0;
+var ids = args.Where((a, i) => !a.StartsWith("--", StringComparison.Ordinal) && (loadIndex < 0 || i != loadIndex + 1)).ToArray();
 Guid workspaceId = default, nicheId = default;
 var idsGiven = ids.Length == 2 && Guid.TryParse(ids[0], out workspaceId) && Guid.TryParse(ids[1], out nicheId);
 if (demo ? ids.Length > 0 : !idsGiven)
 {
-    Console.Error.WriteLine("usage: LeadGrains.SampleApprovalClient (<workspace-id> <niche-id> | --demo) [--Key=value ...]");
+    Console.Error.WriteLine("usage: LeadGrains.SampleApprovalClient (<workspace-id> <niche-id> | --demo) [--load N] [--Key=value ...]");
     return 2;
 }
 
@@ -76,6 +81,14 @@ if (niche is null || niche.WorkspaceId != workspaceId)
 {
     Console.Error.WriteLine($"Niche {nicheId} does not exist in workspace {workspaceId}.");
     return 1;
+}
+
+if (load > 0)
+{
+    var approvedCount = await SteadyLoad.SubmitAndApprove(grains, workspaceId, nicheId, load, Actor);
+    Console.WriteLine($"Submitted and approved {approvedCount} of {load} lead(s) in niche {nicheId}.");
+    await host.StopAsync();
+    return approvedCount == load ? 0 : 1;
 }
 
 // The caller picks the lead id, so a retried submit after a timeout is recognized, not duplicated.
