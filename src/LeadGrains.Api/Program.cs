@@ -15,6 +15,7 @@ using LeadGrains.Api.ProviderSelfService;
 using LeadGrains.Api.Providers;
 using LeadGrains.Api.Queues;
 using LeadGrains.Api.RateLimiting;
+using LeadGrains.Grains.Leads;
 using LeadGrains.Silo.Hosting;
 
 // The thin front end: authenticates, validates, forwards commands to grains and serves read-only
@@ -42,7 +43,7 @@ builder.Services.AddSingleton<NicheQueries>();
 builder.Services.AddSingleton<ProviderQueries>();
 builder.Services.AddSingleton<LeadQueries>();
 builder.Services.AddSingleton<DistributionQueries>();
-builder.Services.AddSingleton<LeadGrains.Grains.Leads.LeadCsvImport>();
+builder.Services.AddSingleton<LeadCsvImport>();
 
 var app = builder.Build();
 app.UseMiddleware<ProblemMiddleware>();

@@ -83,13 +83,23 @@ public class LocalApiHost : IAsyncLifetime
 
     public NpgsqlDataSource Database => Services.GetRequiredService<NpgsqlDataSource>();
 
+    /// <summary>
+    /// Before stopping, checks every answer recorded in the whole run against the served OpenAPI
+    /// document (whatever order the test classes ran in); an undocumented answer fails the run.
+    /// </summary>
     public async Task DisposeAsync()
     {
+        IReadOnlyList<string> undocumented = [];
         if (factory is not null)
         {
+            undocumented = OpenApiContract.Undocumented(await OpenApiContract.Document(Client), ResponseRecorder.All.ToArray());
             await factory.DisposeAsync();
         }
         await ExecuteAdminAsync($"DROP DATABASE IF EXISTS {database} WITH (FORCE)");
+        if (undocumented.Count > 0)
+        {
+            throw new InvalidOperationException("Answers the OpenAPI document does not describe:\n" + string.Join("\n", undocumented));
+        }
     }
 
     private async Task ExecuteAdminAsync(string sql)

@@ -77,6 +77,7 @@ public static class BenchmarkProgram
         await database.ResetStatements();
         var before = await database.ReadCounters();
         var (_, backendCpuBefore) = await database.BackendCpu();
+        var silosBefore = cluster.SiloUsage();
         var self = Process.GetCurrentProcess();
         var cpuBefore = self.TotalProcessorTime;
         var allocatedBefore = GC.GetTotalAllocatedBytes();
@@ -91,7 +92,10 @@ public static class BenchmarkProgram
         self.Refresh();
         var benchUsage = ProcessUsage.Read(Environment.ProcessId, options.Silos == 0 ? "benchmark + co-hosted silo" : "benchmark (Orleans client)")!
             with { CpuSeconds = Math.Round((self.TotalProcessorTime - cpuBefore).TotalSeconds, 2) };
-        var silos = cluster.SiloUsage();
+        // CPU of the measured part only (not start-up and JIT); peak RSS is the process's whole life.
+        var silos = cluster.SiloUsage()
+            .Select(silo => silo with { CpuSeconds = Math.Round(silo.CpuSeconds - (silosBefore.FirstOrDefault(b => b.Pid == silo.Pid)?.CpuSeconds ?? 0), 2) })
+            .ToList();
         var after = await database.ReadCounters();
         var (backends, backendCpuAfter) = await database.BackendCpu();
         var statements = await database.TopStatements(15);

@@ -12,6 +12,8 @@ public static class AuthExtensions
     public static WebApplicationBuilder AddLeadGrainsAuth(this WebApplicationBuilder builder)
     {
         var options = AuthOptions.From(builder.Configuration);
+        // Without a key or an authority no token could ever validate: refuse to start rather than answer 500s.
+        var signingKey = string.IsNullOrWhiteSpace(options.Authority) ? new SymmetricSecurityKey(options.SigningKeyBytes()) : null;
         builder.Services.AddSingleton(options);
         builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(jwt =>
         {
@@ -27,14 +29,14 @@ public static class AuthExtensions
                 ValidateLifetime = true,
                 ClockSkew = TimeSpan.FromSeconds(30),
             };
-            if (!string.IsNullOrWhiteSpace(options.Authority))
+            if (signingKey is null)
             {
                 jwt.Authority = options.Authority;
                 jwt.TokenValidationParameters.ValidAlgorithms = [SecurityAlgorithms.RsaSha256];
             }
             else
             {
-                jwt.TokenValidationParameters.IssuerSigningKey = new SymmetricSecurityKey(options.SigningKeyBytes());
+                jwt.TokenValidationParameters.IssuerSigningKey = signingKey;
                 jwt.TokenValidationParameters.ValidAlgorithms = [SecurityAlgorithms.HmacSha256];
             }
             jwt.Events = new JwtBearerEvents { OnChallenge = WriteChallenge };

@@ -74,7 +74,7 @@ public sealed class DistributionQueries(NpgsqlDataSource db)
         var total = await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM lead_assignments WHERE lead_id = @leadId", new { leadId });
         var items = await connection.QueryAsync<LeadAssignmentResponse>("""
             SELECT a.id AS assignment_id, a.provider_id, p.name AS provider_name, a.subscription_id, a.level_id AS competition_level_id,
-                   l.name AS level_name, a.price_cents / 100.0 AS price_charged, a.price_cents AS price_charged_cents, a.assigned_at, a.status
+                   l.name AS level_name, round(a.price_cents / 100.0, 2) AS price_charged, a.price_cents AS price_charged_cents, a.assigned_at, a.status
               FROM lead_assignments a
               JOIN providers p ON p.id = a.provider_id
               JOIN competition_levels l ON l.id = a.level_id

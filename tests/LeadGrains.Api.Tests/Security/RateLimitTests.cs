@@ -1,0 +1,56 @@
+using System.Net;
+using LeadGrains.Api.Tests.Infrastructure;
+
+namespace LeadGrains.Api.Tests.Security;
+
+/// <summary>A host with low limits, so the limiter's refusals can be seen.</summary>
+public sealed class RateLimitedApiHost : LocalApiHost
+{
+    protected override IReadOnlyDictionary<string, string> Settings => new Dictionary<string, string>
+    {
+        ["LeadGrains:RateLimits:IntakePermits"] = "3",
+        ["LeadGrains:RateLimits:IntakeWindowSeconds"] = "60",
+        ["LeadGrains:RateLimits:AuthFailurePermits"] = "5",
+        ["LeadGrains:RateLimits:AuthFailureWindowSeconds"] = "60",
+    };
+}
+
+/// <summary>The built-in rate limiter on lead intake (per workspace) and on failed authentication.</summary>
+public sealed class RateLimitTests(RateLimitedApiHost host) : IClassFixture<RateLimitedApiHost>
+{
+    [Fact]
+    public async Task Intake_beyond_the_workspace_limit_is_refused_with_429_and_stores_nothing()
+    {
+        var api = new ApiDriver(host);
+        var ws = await api.Workspace();
+        var other = await api.Workspace();
+        var niche = (await api.Niche(ws)).Id("niche_id");
+        var otherNiche = (await api.Niche(other)).Id("niche_id");
+
+        var answers = new List<Answer>();
+        for (var i = 0; i < 5; i++)
+        {
+            answers.Add(await api.Post("/api/v1/leads", api.Tokens.Approver(ws), ApiDriver.LeadBody(niche)));
+        }
+        var elsewhere = await api.Post("/api/v1/leads", api.Tokens.Approver(other), ApiDriver.LeadBody(otherNiche));
+
+        Assert.Equal([201, 201, 201, 429, 429], answers.Select(a => (int)a.Status));
+        Assert.Equal("application/problem+json", answers[^1].ContentType);
+        Assert.True(answers[^1].Response.Headers.RetryAfter is not null);
+        Assert.Equal(HttpStatusCode.Created, elsewhere.Status);
+        Assert.Equal(3, await Db.Scalar<int>(host, "SELECT count(*) FROM leads WHERE workspace_id = @ws", new { ws }));
+    }
+
+    [Fact]
+    public async Task Repeated_authentication_failures_are_slowed_down_with_429()
+    {
+        var api = new ApiDriver(host);
+        var statuses = new List<int>();
+        for (var i = 0; i < 7; i++)
+        {
+            statuses.Add((int)(await api.Get("/api/v1/admin/niches", host.Tokens.WrongSignature(Guid.NewGuid()))).Status);
+        }
+
+        Assert.Equal([401, 401, 401, 401, 401, 429, 429], statuses);
+    }
+}
