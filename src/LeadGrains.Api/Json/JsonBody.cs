@@ -1,5 +1,6 @@
 using System.Text.Json;
 using LeadGrains.Api.Errors;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
 
@@ -22,7 +23,7 @@ public static class JsonBody
     public static async Task<T?> ReadOptional<T>(HttpContext http) where T : class
     {
         var request = http.Request;
-        if (request.ContentLength == 0 || (request.ContentLength is null && !request.Headers.TransferEncoding.Any()))
+        if (request.ContentLength == 0 || http.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody == false)
         {
             return null;
         }

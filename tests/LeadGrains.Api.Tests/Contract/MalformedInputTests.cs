@@ -149,6 +149,29 @@ public sealed class MalformedInputTests(LocalApiHost host)
         Assert.Equal(before, await Db.WorkspaceFingerprint(host, seed.Workspace));
     }
 
+    [Fact]
+    public async Task An_oversize_body_without_a_declared_length_is_cut_off_with_413()
+    {
+        var seed = await Seed.For(host);
+        var before = await Db.WorkspaceFingerprint(host, seed.Workspace);
+        using var client = host.CreateClient(host.Tokens.Admin(seed.Workspace));
+        var json = System.Text.Encoding.UTF8.GetBytes("{\"name\":\"" + new string('a', 3 * 1024 * 1024) + "\",\"levels\":[]}");
+        using var content = new StreamContent(new UnknownLengthStream(json));
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+
+        var response = await client.PostAsync("/api/v1/admin/niches", content);
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(before, await Db.WorkspaceFingerprint(host, seed.Workspace));
+    }
+
+    /// <summary>A stream that will not tell its length, so the client sends the body chunked.</summary>
+    private sealed class UnknownLengthStream(byte[] data) : MemoryStream(data)
+    {
+        public override bool CanSeek => false;
+    }
+
     private sealed class Seed
     {
         private static readonly SemaphoreSlim Gate = new(1, 1);

@@ -74,6 +74,7 @@ public sealed class LeadEndpointsTests(LocalApiHost host)
 
         var again = await ApiDriver.Expect(HttpStatusCode.OK, api.Post($"/api/v1/admin/leads/{lead}/distribute", admin));
         Assert.Equal("completed", again.Str("status"));
+        Assert.Equal(1, await Db.Scalar<int>(host, "SELECT count(*) FROM audit_log WHERE lead_id = @lead AND action = 'lead.approved' AND actor = 'test-admin'", new { lead }));
 
         var assignments = await ApiDriver.Expect(HttpStatusCode.OK, api.Get($"/api/v1/admin/leads/{lead}/assignments?page=1&limit=2", admin));
         Assert.Equal(3, assignments.Long("total"));
@@ -112,6 +113,7 @@ public sealed class LeadEndpointsTests(LocalApiHost host)
 
         var rejected = await ApiDriver.Expect(HttpStatusCode.OK, api.Post($"/api/v1/admin/leads/{lead}/reject", admin, new { reason = "test lead" }));
         Assert.Equal("rejected", rejected.Str("status"));
+        Assert.Equal(1, await Db.Scalar<int>(host, "SELECT count(*) FROM audit_log WHERE lead_id = @lead AND action = 'lead.rejected' AND actor = 'test-admin'", new { lead }));
         await ApiDriver.Expect(HttpStatusCode.Conflict, api.Post($"/api/v1/admin/leads/{lead}/approve", admin));
         await ApiDriver.Expect(HttpStatusCode.BadRequest, api.Post($"/api/v1/admin/leads/{lead}/distribute", admin));
         var detail = await ApiDriver.Expect(HttpStatusCode.OK, api.Get($"/api/v1/admin/leads/{lead}", admin));
@@ -122,6 +124,22 @@ public sealed class LeadEndpointsTests(LocalApiHost host)
         Assert.Equal(0, status.Json.GetProperty("assignments_created").GetInt32());
         var none = await ApiDriver.Expect(HttpStatusCode.OK, api.Get($"/api/v1/admin/leads/{lead}/assignments", admin));
         Assert.Equal(0, none.Long("total"));
+    }
+
+    [Fact]
+    public async Task Distribute_queues_a_failed_lead_again_and_answers_202()
+    {
+        var market = await NewMarket();
+        var (lead, _) = await QueueEndpointsTests.DeadLetter(api, market.Workspace, market.Niche);
+
+        var queued = await ApiDriver.Expect(HttpStatusCode.Accepted, api.Post($"/api/v1/admin/leads/{lead}/distribute", api.Tokens.Admin(market.Workspace)));
+
+        Assert.Equal(lead, queued.Id("lead_id"));
+        Assert.Equal("queued", queued.Str("status"));
+        Assert.Equal("Distribution job queued successfully", queued.Str("message"));
+        var status = await api.AwaitDistribution(market.Workspace, lead);
+        Assert.Equal("distributed", status.Str("lead_status"));
+        Assert.Equal(3, status.Json.GetProperty("assignments_created").GetInt32());
     }
 
     [Fact]

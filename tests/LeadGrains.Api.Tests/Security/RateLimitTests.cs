@@ -3,7 +3,7 @@ using LeadGrains.Api.Tests.Infrastructure;
 
 namespace LeadGrains.Api.Tests.Security;
 
-/// <summary>A host with low limits, so the limiter's refusals can be seen.</summary>
+/// <summary>A host with low limits, so the limiter's refusals can be seen; in local mode (open dashboard).</summary>
 public sealed class RateLimitedApiHost : LocalApiHost
 {
     protected override IReadOnlyDictionary<string, string> Settings => new Dictionary<string, string>
@@ -12,6 +12,7 @@ public sealed class RateLimitedApiHost : LocalApiHost
         ["LeadGrains:RateLimits:IntakeWindowSeconds"] = "60",
         ["LeadGrains:RateLimits:AuthFailurePermits"] = "5",
         ["LeadGrains:RateLimits:AuthFailureWindowSeconds"] = "60",
+        ["LeadGrains:Auth:LocalMode"] = "true",
     };
 }
 
@@ -52,5 +53,13 @@ public sealed class RateLimitTests(RateLimitedApiHost host) : IClassFixture<Rate
         }
 
         Assert.Equal([401, 401, 401, 401, 401, 429, 429], statuses);
+    }
+
+    [Fact]
+    public async Task In_local_mode_the_dashboard_needs_no_token()
+    {
+        var response = await host.Client.GetAsync("/dashboard/");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
 }
