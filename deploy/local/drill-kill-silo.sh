@@ -22,15 +22,18 @@ curl -fs -o /dev/null http://127.0.0.1:8080/health/ready || { echo "the cluster 
 client=src/LeadGrains.SampleApprovalClient/bin/Release/net10.0/LeadGrains.SampleApprovalClient.dll
 dotnet "$client" --demo --load "$leads" --ConnectionStrings:LeadGrains="$LEADGRAINS_CONNECTION" > "$log_dir/drill-client.log" 2>&1 &
 client_pid=$!
-sleep 8
+sql() { psql -h 127.0.0.1 -p "$LEADGRAINS_PG_PORT" -U leadgrains -d leadgrains -tAq -c "$1"; }
+# Kill once the load is well under way: a fifth of the leads are in.
+for _ in $(seq 1 300); do
+  niche=$(grep -o 'niche [0-9a-f-]*' "$log_dir/drill-client.log" 2>/dev/null | head -n 1 | cut -d' ' -f2 || true)
+  [ -n "$niche" ] && [ "$(sql "SELECT count(*) >= $leads / 5 FROM leads WHERE niche_id = '$niche'")" = "t" ] && break
+  sleep 0.5
+done
 victim=$(pgrep -f "LeadGrains.Silo.dll.*SiloPort=11112" | head -n 1)
 echo "[drill] kill -9 silo 1 (pid $victim) under load"
 kill -9 "$victim"
 wait "$client_pid" || true
 tail -n 1 "$log_dir/drill-client.log"
-niche=$(grep -o 'niche [0-9a-f-]*' "$log_dir/drill-client.log" | tail -n 1 | cut -d' ' -f2)
-
-sql() { psql -h 127.0.0.1 -p "$LEADGRAINS_PG_PORT" -U leadgrains -d leadgrains -tAq -c "$1"; }
 echo "[drill] waiting for every approved lead of niche $niche to finish (lease 30 s + sweep)"
 for _ in $(seq 1 180); do
   [ "$(sql "SELECT count(*) FROM leads WHERE niche_id = '$niche' AND status IN ('pending', 'approved')")" = "0" ] && break
