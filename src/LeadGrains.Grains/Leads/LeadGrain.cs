@@ -33,7 +33,10 @@ public sealed class LeadGrain(
     {
         if (_lead is not null)
         {
-            return new SubmitResult(SubmitOutcome.AlreadySubmitted, LeadId, _lead.Status, null, NoErrors);
+            // Another workspace's lead id is answered as taken, never as "already submitted": that would reveal it.
+            return _lead.WorkspaceId == submission.WorkspaceId
+                ? new SubmitResult(SubmitOutcome.AlreadySubmitted, LeadId, _lead.Status, null, NoErrors)
+                : new SubmitResult(SubmitOutcome.Invalid, LeadId, "", null, new Dictionary<string, string[]> { ["lead_id"] = ["is taken."] });
         }
         var contact = submission.Contact;
         var attributes = submission.Attributes;

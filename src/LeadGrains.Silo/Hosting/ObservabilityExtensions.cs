@@ -22,6 +22,7 @@ public static class ObservabilityExtensions
             .ReadFrom.Configuration(builder.Configuration)
             .MinimumLevel.Override("Orleans", Serilog.Events.LogEventLevel.Warning)
             .MinimumLevel.Override("Microsoft.AspNetCore", Serilog.Events.LogEventLevel.Warning)
+            .MinimumLevel.Override("Polly", Serilog.Events.LogEventLevel.Warning)
             .Enrich.FromLogContext()
             .Enrich.WithProperty("service", serviceName)
             .WriteTo.Console(new CompactJsonFormatter()));
