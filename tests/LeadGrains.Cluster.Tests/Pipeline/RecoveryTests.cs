@@ -32,18 +32,12 @@ public sealed class SiloLossRecoveryTests(PipelineClusterFixture fixture) : ICla
         Assert.True(approved.DistributionQueued);
         Assert.DoesNotContain(lead, await fixture.Sweep());         // its lease still holds
         fixture.Cluster.Advance(TimeSpan.FromSeconds(31));          // the default lease is 30 s
-        await Eventually.True(async () => (await fixture.Sweep()).Count >= 0 && await Status(lead) == LeadStatus.Distributed,
+        await Eventually.True(async () => (await fixture.Sweep()).Count >= 0 && await fixture.LeadStatus(lead) == LeadStatus.Distributed,
             "a surviving silo distributed the lead");
 
         await using var connection = await fixture.Db.OpenConnectionAsync();
         Assert.Equal(2, await connection.QuerySingleAsync<long>("SELECT count(*) FROM lead_assignments WHERE lead_id = @lead", new { lead }));
         await fixture.AssertInvariantsHold();
-    }
-
-    private async Task<string> Status(Guid lead)
-    {
-        await using var connection = await fixture.Db.OpenConnectionAsync();
-        return await connection.QuerySingleAsync<string>("SELECT status FROM leads WHERE id = @lead", new { lead });
     }
 }
 

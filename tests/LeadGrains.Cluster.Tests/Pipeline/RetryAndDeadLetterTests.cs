@@ -20,7 +20,7 @@ public sealed class RetryAndDeadLetterTests(PipelineClusterFixture fixture) : IC
         var approved = await fixture.Grains.GetGrain<ILeadGrain>(lead).Approve("approver:bob");
 
         Assert.True(approved.DistributionQueued);
-        await Eventually.True(async () => await Status(lead) == LeadStatus.Distributed, "the queued distribution ran");
+        await Eventually.True(async () => await fixture.LeadStatus(lead) == LeadStatus.Distributed, "the queued distribution ran");
         await fixture.AssertInvariantsHold();
     }
 
@@ -34,19 +34,19 @@ public sealed class RetryAndDeadLetterTests(PipelineClusterFixture fixture) : IC
         Arm(i => i.FailAttempts(lead, 2));
 
         await fixture.Grains.GetGrain<ILeadGrain>(lead).Approve("test");
-        await Eventually.True(async () => await Runs(lead) == 1 && await FailedAttempts(lead) == 1, "attempt 1 failed");
+        await Eventually.True(async () => await Runs(lead) == 1 && await fixture.FailedAttempts(lead) == 1, "attempt 1 failed");
 
         fixture.Cluster.Advance(TimeSpan.FromSeconds(4.5));
         Assert.DoesNotContain(lead, await fixture.Sweep());         // not due before its 5 s backoff
         fixture.Cluster.Advance(TimeSpan.FromSeconds(0.6));
         Assert.Contains(lead, await fixture.Sweep());
-        await Eventually.True(async () => await FailedAttempts(lead) == 2, "attempt 2 failed");
+        await Eventually.True(async () => await fixture.FailedAttempts(lead) == 2, "attempt 2 failed");
 
         fixture.Cluster.Advance(TimeSpan.FromSeconds(14.5));
         Assert.DoesNotContain(lead, await fixture.Sweep());         // nor before its 15 s backoff
         fixture.Cluster.Advance(TimeSpan.FromSeconds(0.6));
         Assert.Contains(lead, await fixture.Sweep());
-        await Eventually.True(async () => await Status(lead) == LeadStatus.Distributed, "attempt 3 succeeded");
+        await Eventually.True(async () => await fixture.LeadStatus(lead) == LeadStatus.Distributed, "attempt 3 succeeded");
 
         var starts = await RunStarts(lead);
         Assert.Equal(3, starts.Count);
@@ -69,7 +69,7 @@ public sealed class RetryAndDeadLetterTests(PipelineClusterFixture fixture) : IC
         Arm(i => i.FailAttempts(lead, 1000));
 
         await fixture.Grains.GetGrain<ILeadGrain>(lead).Approve("test");
-        await Eventually.True(async () => await FailedAttempts(lead) == 1, "attempt 1 failed");
+        await Eventually.True(async () => await fixture.FailedAttempts(lead) == 1, "attempt 1 failed");
         var attempt = 1;
         foreach (var backoff in new[] { 5, 15, 45, 120 })
         {
@@ -77,11 +77,11 @@ public sealed class RetryAndDeadLetterTests(PipelineClusterFixture fixture) : IC
             fixture.Cluster.Advance(TimeSpan.FromSeconds(backoff + 1));
             Assert.Contains(lead, await fixture.Sweep());
             attempt++;
-            await Eventually.True(async () => await FailedAttempts(lead) == attempt, $"attempt {attempt}, after {backoff} s, failed");
+            await Eventually.True(async () => await fixture.FailedAttempts(lead) == attempt, $"attempt {attempt}, after {backoff} s, failed");
         }
 
         // I5: the lead ends failed, with its dead letter.
-        Assert.Equal(LeadStatus.Failed, await Status(lead));
+        Assert.Equal(LeadStatus.Failed, await fixture.LeadStatus(lead));
         var queue = fixture.Grains.GetGrain<IDeadLetterQueueGrain>(s.WorkspaceId);
         var entry = Assert.Single((await queue.List(1, 50, resolved: false)).Items);
         Assert.Equal((lead, 5, "distribution"), (entry.LeadId!.Value, entry.Attempts, entry.QueueName));
@@ -100,7 +100,7 @@ public sealed class RetryAndDeadLetterTests(PipelineClusterFixture fixture) : IC
         Assert.Equal(DeadLetterOutcome.AlreadyResolved, again.Outcome);
         Assert.True(retried.Entry!.Resolved);
         Assert.Equal("ops:carol", retried.Entry.ResolvedBy);
-        await Eventually.True(async () => await Status(lead) == LeadStatus.Distributed, "the retried lead was distributed");
+        await Eventually.True(async () => await fixture.LeadStatus(lead) == LeadStatus.Distributed, "the retried lead was distributed");
         Assert.Equal(2, await Assignments(lead));
         Assert.Equal(900, await s.Balance(a));
         Assert.Equal(900, await s.Balance(b));
@@ -118,13 +118,13 @@ public sealed class RetryAndDeadLetterTests(PipelineClusterFixture fixture) : IC
         await fixture.Grains.GetGrain<ILeadGrain>(lead).Approve("test");
         await using (var connection = await fixture.Db.OpenConnectionAsync())
         {
-            await Eventually.True(async () => await FailedAttempts(lead) == 1, "attempt 1 failed");
+            await Eventually.True(async () => await fixture.FailedAttempts(lead) == 1, "attempt 1 failed");
             // Skip the waiting: make this the last attempt of the round.
             await connection.ExecuteAsync("UPDATE leads SET failed_attempts = 4, next_attempt_at = now() - interval '1 day' WHERE id = @lead", new { lead });
         }
         fixture.Cluster.Advance(TimeSpan.FromSeconds(1));
         await fixture.Sweep();
-        await Eventually.True(async () => await Status(lead) == LeadStatus.Failed, "the lead failed");
+        await Eventually.True(async () => await fixture.LeadStatus(lead) == LeadStatus.Failed, "the lead failed");
         var queue = fixture.Grains.GetGrain<IDeadLetterQueueGrain>(s.WorkspaceId);
         var entry = Assert.Single((await queue.List(1, 10, null)).Items);
 
@@ -132,7 +132,7 @@ public sealed class RetryAndDeadLetterTests(PipelineClusterFixture fixture) : IC
 
         Assert.Equal(DeadLetterOutcome.Done, resolved.Outcome);
         Assert.Equal(("ops:dan", "customer withdrew"), (resolved.Entry!.ResolvedBy, resolved.Entry.ResolutionNote));
-        Assert.Equal(LeadStatus.Failed, await Status(lead));
+        Assert.Equal(LeadStatus.Failed, await fixture.LeadStatus(lead));
         Assert.Equal(DeadLetterOutcome.NotFound, (await queue.Resolve(Guid.NewGuid(), "ops:dan", null)).Outcome);
         Assert.Null(await fixture.Grains.GetGrain<IDeadLetterQueueGrain>(Guid.NewGuid()).Get(entry.Id));   // another workspace
         Assert.Single((await queue.List(1, 10, resolved: true)).Items);
@@ -147,17 +147,7 @@ public sealed class RetryAndDeadLetterTests(PipelineClusterFixture fixture) : IC
         }
     }
 
-    private async Task<string> Status(Guid lead)
-    {
-        await using var connection = await fixture.Db.OpenConnectionAsync();
-        return await connection.QuerySingleAsync<string>("SELECT status FROM leads WHERE id = @lead", new { lead });
-    }
 
-    private async Task<int> FailedAttempts(Guid lead)
-    {
-        await using var connection = await fixture.Db.OpenConnectionAsync();
-        return await connection.QuerySingleAsync<int>("SELECT failed_attempts FROM leads WHERE id = @lead", new { lead });
-    }
 
     private async Task<long> Runs(Guid lead)
     {

@@ -50,18 +50,18 @@ public sealed class ScheduledJobTests(PipelineClusterFixture fixture) : IClassFi
         await fixture.Grains.GetGrain<ILeadGrain>(stuck).Approve("test");      // fails once: approved, retry scheduled
         var distributed = await s.Lead(niche, approve: false);
         await fixture.Grains.GetGrain<ILeadGrain>(distributed).Approve("test");
-        await Eventually.True(async () => await Status(distributed) == LeadStatus.Distributed && await FailedAttempts(stuck) == 1, "setup settled");
+        await Eventually.True(async () => await fixture.LeadStatus(distributed) == LeadStatus.Distributed && await fixture.FailedAttempts(stuck) == 1, "setup settled");
 
         await fixture.Grains.GetGrain<IScheduledJobGrain>("lead-expiry").RunNow();
-        Assert.Equal(LeadStatus.Pending, await Status(pending));               // not yet 90 days old
+        Assert.Equal(LeadStatus.Pending, await fixture.LeadStatus(pending));               // not yet 90 days old
 
         fixture.Cluster.Advance(TimeSpan.FromDays(91));
         var run = await fixture.Grains.GetGrain<IScheduledJobGrain>("lead-expiry").RunNow();
 
         Assert.StartsWith("expired", run.LastOutcome);
-        Assert.Equal(LeadStatus.Expired, await Status(pending));
-        Assert.Equal(LeadStatus.Expired, await Status(stuck));
-        Assert.Equal(LeadStatus.Distributed, await Status(distributed));
+        Assert.Equal(LeadStatus.Expired, await fixture.LeadStatus(pending));
+        Assert.Equal(LeadStatus.Expired, await fixture.LeadStatus(stuck));
+        Assert.Equal(LeadStatus.Distributed, await fixture.LeadStatus(distributed));
         Assert.Equal(DistributeOutcome.NotDistributable, (await fixture.Grains.GetGrain<ILeadGrain>(stuck).Distribute("ops")).Outcome);
     }
 
@@ -101,7 +101,7 @@ public sealed class ScheduledJobTests(PipelineClusterFixture fixture) : IClassFi
         Assert.Equal("active", await connection.QuerySingleAsync<string>("SELECT status FROM subscriptions WHERE id = @id", new { id = subscription.SubscriptionId }));
         var lead = await s.Lead(niche, approve: false);
         await fixture.Grains.GetGrain<ILeadGrain>(lead).Approve("test");
-        await Eventually.True(async () => await Status(lead) == LeadStatus.Distributed, "the reactivated subscription was served");
+        await Eventually.True(async () => await fixture.LeadStatus(lead) == LeadStatus.Distributed, "the reactivated subscription was served");
     }
 
     [Fact]
@@ -127,17 +127,5 @@ public sealed class ScheduledJobTests(PipelineClusterFixture fixture) : IClassFi
 
         var left = (await connection.QueryAsync<Guid>("SELECT id FROM dead_letters WHERE lead_id = @lead", new { lead })).ToHashSet();
         Assert.Equal(new HashSet<Guid> { recent, open }, left);
-    }
-
-    private async Task<string> Status(Guid lead)
-    {
-        await using var connection = await fixture.Db.OpenConnectionAsync();
-        return await connection.QuerySingleAsync<string>("SELECT status FROM leads WHERE id = @lead", new { lead });
-    }
-
-    private async Task<int> FailedAttempts(Guid lead)
-    {
-        await using var connection = await fixture.Db.OpenConnectionAsync();
-        return await connection.QuerySingleAsync<int>("SELECT failed_attempts FROM leads WHERE id = @lead", new { lead });
     }
 }
