@@ -20,6 +20,9 @@ public static class LeadStatus
     /// <summary>Never distributed before its time to live ran out.</summary>
     public const string Expired = "expired";
 
+    /// <summary>The status a completed distribution leaves its lead in: distributed with at least one assignment, else no_eligible.</summary>
+    public static string AfterDistribution(int assignments) => assignments > 0 ? Distributed : NoEligible;
+
     /// <summary>True for the states a distribution ends in.</summary>
     public static bool IsDistributionTerminal(string status) => status is Distributed or NoEligible;
 }

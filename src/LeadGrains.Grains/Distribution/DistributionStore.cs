@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Dapper;
 using LeadGrains.Abstractions.Distribution;
+using LeadGrains.Abstractions.Leads;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -41,7 +42,7 @@ public sealed class DistributionStore(NpgsqlDataSource db)
     /// <summary>Records the finished run, the lead's new status and the audit rows in one transaction (one round trip).</summary>
     public async Task Complete(Guid workspaceId, Guid nicheId, DistributionResult result, string actor)
     {
-        var leadStatus = result.Assignments.Count > 0 ? "distributed" : "no_eligible";
+        var leadStatus = LeadStatus.AfterDistribution(result.Assignments.Count);
         await using var connection = await db.OpenConnectionAsync();
         await using var batch = new NpgsqlBatch(connection);
         // Fencing first: if a later attempt superseded this one, the whole batch rolls back.

@@ -172,7 +172,8 @@ public sealed class LeadGrain(
         {
             var result = await GrainFactory.GetGrain<INicheGrain>(lead.NicheId).Distribute(new DistributionRequest(
                 LeadId, lead.WorkspaceId, lead.State, lead.Zip, lead.AmountCents, lead.AttributeMap, actor));
-            await Reload();
+            // The niche's completion wrote this status; no need to read the row back on the hot path.
+            _lead = lead with { Status = LeadStatus.AfterDistribution(result.Assignments.Count) };
             return result;
         }
         catch (Exception error)
