@@ -1,8 +1,9 @@
 namespace LeadGrains.Abstractions.Providers;
 
 /// <summary>
-/// One provider (lead buyer): its balance and the atomic charge for each assignment. Its turns are
-/// serial, and the database enforces the rest: a lead reaches a provider once, a balance never goes negative.
+/// One provider (lead buyer): registration, contact, status and deposits. Charges happen inside each
+/// niche's distribution transaction (the SQL function <c>distribute_lead</c>), which locks the
+/// provider's row; the database enforces the rest: a lead reaches a provider once, a balance never goes negative.
 /// </summary>
 public interface IProviderGrain : IGrainWithGuidKey
 {
@@ -17,10 +18,4 @@ public interface IProviderGrain : IGrainWithGuidKey
 
     /// <summary>Adds funds idempotently and reactivates subscriptions the new balance covers.</summary>
     Task<DepositResult> Deposit(DepositCommand command);
-
-    /// <summary>
-    /// Creates the assignment and charges its price in one database transaction; idempotent on
-    /// (lead, provider). Expected refusals are outcomes, not exceptions.
-    /// </summary>
-    Task<ChargeResult> ChargeForAssignment(ChargeRequest request);
 }

@@ -1,13 +1,11 @@
 using System.Text.Json;
 using Dapper;
 using LeadGrains.Abstractions.Distribution;
-using LeadGrains.Abstractions.Leads;
 using Npgsql;
-using NpgsqlTypes;
 
 namespace LeadGrains.Grains.Distribution;
 
-/// <summary>The distribution run records: start (with the rotation pointer), completion, failure, stored results.</summary>
+/// <summary>The distribution runs: one distribution in one transaction, failed attempts, stored results.</summary>
 public sealed class DistributionStore(NpgsqlDataSource db)
 {
     internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
@@ -15,103 +13,87 @@ public sealed class DistributionStore(NpgsqlDataSource db)
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
     };
 
-    public sealed record BeginOutcome(string Outcome, int StartLevelOrderPosition, int Attempt, int Pointer);
-
-    /// <summary>See the SQL function <c>begin_distribution</c>: one transaction records the run and moves the pointer.</summary>
-    public async Task<BeginOutcome> Begin(Guid runId, Guid leadId, Guid nicheId, int expectedPointer, int proposedStart, int nextPointer, DateTimeOffset now)
+    /// <summary>What <c>distribute_lead</c> answered; see the function for the outcomes.</summary>
+    public sealed record DistributeRow
     {
-        await using var connection = await db.OpenConnectionAsync();
-        return await connection.QuerySingleAsync<BeginOutcome>(
-            "SELECT outcome, start_level_order_position, attempt, pointer FROM begin_distribution(@runId, @leadId, @nicheId, @expectedPointer, @proposedStart, @nextPointer, @now)",
-            new { runId, leadId, nicheId, expectedPointer, proposedStart, nextPointer, now });
+        public string Outcome { get; init; } = "";
+        public string? Status { get; init; }
+        public string? LeadStatus { get; init; }
+        public int Attempt { get; init; }
+        public int Pointer { get; init; }
+        public string? Assignments { get; init; }
+        public string? Skipped { get; init; }
+        public Guid[]? PausedSubscriptionIds { get; init; }
+
+        public IReadOnlyList<AssignmentRecord> AssignmentRecords() => JsonSerializer.Deserialize<List<AssignmentRecord>>(Assignments ?? "[]", Json)!;
+
+        public IReadOnlyList<SkippedProvider> SkippedProviders() => JsonSerializer.Deserialize<List<SkippedProvider>>(Skipped ?? "[]", Json)!;
     }
 
-    private sealed record AssignmentRow(Guid Id, Guid ProviderId, Guid SubscriptionId, Guid LevelId, long PriceCents, DateTime AssignedAt);
-
-    /// <summary>The lead's assignments made by earlier attempts, with when they were made.</summary>
-    public async Task<IReadOnlyList<(AssignmentRecord Assignment, DateTimeOffset At)>> LoadAssignments(Guid leadId)
+    /// <summary>
+    /// Runs the plan through <c>distribute_lead</c>: one transaction holding every row of the
+    /// distribution. <paramref name="beforeCommit"/> runs once the rows are written and before they
+    /// commit — the instant a crash is most expensive, where fault-injection drills stop or fail.
+    /// </summary>
+    public async Task<DistributeRow> Distribute(DistributionPlan plan, long elapsedMs, Func<Task> beforeCommit)
     {
+        var levels = plan.Levels;
+        var candidates = plan.Candidates;
         await using var connection = await db.OpenConnectionAsync();
-        var rows = await connection.QueryAsync<AssignmentRow>(
-            "SELECT id, provider_id, subscription_id, level_id, price_cents, assigned_at FROM lead_assignments WHERE lead_id = @leadId ORDER BY assigned_at",
-            new { leadId });
-        return rows.Select(r => (new AssignmentRecord(r.Id, r.ProviderId, r.SubscriptionId, r.LevelId, r.PriceCents),
-                                 new DateTimeOffset(DateTime.SpecifyKind(r.AssignedAt, DateTimeKind.Utc)))).ToList();
-    }
-
-    /// <summary>Records the finished run, the lead's new status and the audit rows in one transaction (one round trip).</summary>
-    public async Task Complete(Guid workspaceId, Guid nicheId, DistributionResult result, string actor)
-    {
-        var leadStatus = LeadStatus.AfterDistribution(result.Assignments.Count);
-        await using var connection = await db.OpenConnectionAsync();
-        await using var batch = new NpgsqlBatch(connection);
-        // Fencing first: if a later attempt superseded this one, the whole batch rolls back.
-        batch.BatchCommands.Add(Command("SELECT assert_run_current($1)", result.RunId));
-        batch.BatchCommands.Add(Command("""
-            UPDATE distribution_runs
-               SET status = $2, traversal = $3, assignments = $4, skipped = $5, completed_at = $6, duration_ms = $7
-             WHERE id = $1
+        await using var transaction = await connection.BeginTransactionAsync();
+        var row = await connection.QuerySingleAsync<DistributeRow>("""
+            SELECT outcome, status, lead_status, attempt, pointer, assignments::text AS assignments, skipped::text AS skipped, paused_subscription_ids
+              FROM distribute_lead(@LeadId, @NicheId, @RunId, @Actor, @StartedAt, @elapsedMs,
+                                   @ExpectedPointer, @StartLevelOrderPosition, @NextPointer, @traversal,
+                                   @levelIds, @levelMax, @levelPrice, @levelTruncated,
+                                   @candidateLevel, @candidateSubscription, @candidateProvider, @candidateError)
             """,
-            result.RunId, result.Status, Jsonb(result.Traversal), Jsonb(result.Assignments), Jsonb(result.Skipped),
-            result.CompletedAt, (int)Math.Min(int.MaxValue, result.DurationMs)));
-        batch.BatchCommands.Add(Command("""
-            UPDATE leads SET status = $2, distributed_at = $3, next_attempt_at = NULL, lease_until = NULL, updated_at = $3
-             WHERE id = $1 AND status IN ('approved', 'failed')
-            """, result.LeadId, leadStatus, result.CompletedAt));
-        batch.BatchCommands.Add(Command("""
-            INSERT INTO audit_log (workspace_id, actor, action, lead_id, target_type, target_id, metadata, created_at)
-            VALUES ($1, $2, 'distribution.completed', $3, 'niche', $4, $5, $6)
-            """, workspaceId, actor, result.LeadId, nicheId.ToString(),
-            Jsonb(new { run_id = result.RunId, attempt = result.Attempt, status = result.Status, assignments = result.Assignments.Count,
-                        start_level_order_position = result.StartLevelOrderPosition, duration_ms = result.DurationMs }),
-            result.CompletedAt));
-        if (result.Skipped.Count > 0)
+            new
+            {
+                plan.LeadId, plan.NicheId, plan.RunId, plan.Actor, plan.StartedAt, elapsedMs = (int)Math.Min(int.MaxValue, elapsedMs),
+                plan.ExpectedPointer, plan.StartLevelOrderPosition, plan.NextPointer, traversal = plan.Traversal.ToArray(),
+                levelIds = levels.Select(l => l.LevelId).ToArray(),
+                levelMax = levels.Select(l => l.MaxRecipients).ToArray(),
+                levelPrice = levels.Select(l => l.PriceCents).ToArray(),
+                levelTruncated = levels.Select(l => l.Truncated).ToArray(),
+                // The database counts levels from 1.
+                candidateLevel = candidates.Select(c => c.LevelIndex + 1).ToArray(),
+                candidateSubscription = candidates.Select(c => c.SubscriptionId).ToArray(),
+                candidateProvider = candidates.Select(c => c.ProviderId).ToArray(),
+                candidateError = candidates.Select(c => c.EligibilityError).ToArray(),
+            },
+            transaction);
+        if (row.Outcome == "distributed")
         {
-            batch.BatchCommands.Add(Command("""
-                INSERT INTO audit_log (workspace_id, actor, action, lead_id, target_type, target_id, metadata, created_at)
-                SELECT $1, $2, 'distribution.skipped_provider', $3, 'provider', s.provider_id::text,
-                       jsonb_build_object('run_id', $4::uuid, 'subscription_id', s.subscription_id, 'reason', s.reason), $5
-                  FROM jsonb_to_recordset($6) AS s(provider_id uuid, subscription_id uuid, reason text)
-                """, workspaceId, actor, result.LeadId, result.RunId, result.CompletedAt, Jsonb(result.Skipped)));
+            await beforeCommit();
         }
-        try
-        {
-            await batch.ExecuteNonQueryAsync();
-        }
-        catch (PostgresException e) when (e.SqlState == "LG001")
-        {
-            throw new StaleDistributionException(result.LeadId, result.RunId);
-        }
+        await transaction.CommitAsync();
+        return row;
     }
 
-    /// <summary>Marks the run failed with the error (best effort: the caller is already handling a fault).</summary>
-    public async Task Fail(Guid workspaceId, Guid nicheId, Guid runId, Guid leadId, string error, string actor, DateTimeOffset now, long durationMs)
+    /// <summary>Records a failed attempt (best effort: the caller is already handling a fault). Nothing else of it was written.</summary>
+    public async Task RecordFailure(DistributionPlan plan, string error, DateTimeOffset now, long durationMs)
     {
         await using var connection = await db.OpenConnectionAsync();
-        await using var batch = new NpgsqlBatch(connection);
-        batch.BatchCommands.Add(Command(
-            "UPDATE distribution_runs SET status = 'failed', error = $2, completed_at = $3, duration_ms = $4 WHERE id = $1 AND status = 'running'",
-            runId, error, now, (int)Math.Min(int.MaxValue, durationMs)));
-        batch.BatchCommands.Add(Command("""
-            INSERT INTO audit_log (workspace_id, actor, action, lead_id, target_type, target_id, metadata, created_at)
-            VALUES ($1, $2, 'distribution.failed', $3, 'niche', $4, $5, $6)
-            """, workspaceId, actor, leadId, nicheId.ToString(), Jsonb(new { run_id = runId, error }), now));
-        await batch.ExecuteNonQueryAsync();
+        await connection.ExecuteAsync(
+            "SELECT record_failed_attempt(@RunId, @LeadId, @NicheId, @StartLevelOrderPosition, @error, @Actor, @StartedAt, @now, @durationMs)",
+            new { plan.RunId, plan.LeadId, plan.NicheId, plan.StartLevelOrderPosition, error, plan.Actor, plan.StartedAt, now,
+                  durationMs = (int)Math.Min(int.MaxValue, durationMs) });
     }
 
     private sealed record RunRow
-{
-    public Guid Id { get; init; }
-    public Guid LeadId { get; init; }
-    public int Attempt { get; init; }
-    public int StartLevelOrderPosition { get; init; }
-    public string Traversal { get; init; } = "";
-    public string Assignments { get; init; } = "";
-    public string Skipped { get; init; } = "";
-    public string Status { get; init; } = "";
-    public DateTime? CompletedAt { get; init; }
-    public int? DurationMs { get; init; }
-}
+    {
+        public Guid Id { get; init; }
+        public Guid LeadId { get; init; }
+        public int Attempt { get; init; }
+        public int StartLevelOrderPosition { get; init; }
+        public string Traversal { get; init; } = "";
+        public string Assignments { get; init; } = "";
+        public string Skipped { get; init; } = "";
+        public string Status { get; init; } = "";
+        public DateTime? CompletedAt { get; init; }
+        public int? DurationMs { get; init; }
+    }
 
     /// <summary>The lead's latest completed distribution result, or null.</summary>
     public async Task<DistributionResult?> LoadLatestResult(Guid leadId)
@@ -136,17 +118,4 @@ public sealed class DistributionStore(NpgsqlDataSource db)
             row.DurationMs ?? 0, row.Status,
             new DateTimeOffset(DateTime.SpecifyKind(row.CompletedAt ?? DateTime.UnixEpoch, DateTimeKind.Utc)));
     }
-
-    private static NpgsqlBatchCommand Command(string sql, params object?[] values)
-    {
-        var command = new NpgsqlBatchCommand(sql);
-        foreach (var value in values)
-        {
-            command.Parameters.Add(value as NpgsqlParameter ?? new NpgsqlParameter { Value = value ?? DBNull.Value });
-        }
-        return command;
-    }
-
-    private static NpgsqlParameter Jsonb<T>(T value) =>
-        new() { NpgsqlDbType = NpgsqlDbType.Jsonb, Value = JsonSerializer.Serialize(value, Json) };
 }

@@ -59,27 +59,35 @@ public sealed class LeadGrain(
 
     public async Task<LeadCommandResult> Approve(string actor)
     {
-        await Reload();
+        // A lead this activation knows as pending needs no read: the transition applies only to a lead still pending.
+        if (_lead?.Status != LeadStatus.Pending)
+        {
+            await Reload();
+        }
         if (_lead is null)
         {
             return new LeadCommandResult(LeadCommandOutcome.NotFound, "", false);
         }
-        if (_lead.Status != LeadStatus.Pending)
+        if (_lead.Status == LeadStatus.Pending)
         {
-            var alreadyApproved = _lead.Status is LeadStatus.Approved || LeadStatus.IsDistributionTerminal(_lead.Status);
-            return new LeadCommandResult(alreadyApproved ? LeadCommandOutcome.Done : LeadCommandOutcome.InvalidTransition, _lead.Status, false);
+            var now = clock.GetUtcNow();
+            // Queuing is the same write as the approval: an approved lead is never lost between the two.
+            var dueAt = Queue.AutoDistribute ? now : (DateTimeOffset?)null;
+            var approved = await store.Transition(LeadId, [LeadStatus.Pending], LeadStatus.Approved, actor, "lead.approved",
+                new { auto_distribution = Queue.AutoDistribute }, now, dueAt);
+            if (approved is not null)
+            {
+                _lead = approved;
+                if (Queue.AutoDistribute)
+                {
+                    await WakeUp();
+                }
+                return new LeadCommandResult(LeadCommandOutcome.Done, approved.Status, Queue.AutoDistribute);
+            }
+            await Reload();   // it changed meanwhile (expired, say)
         }
-        var now = clock.GetUtcNow();
-        // Queuing is the same write as the approval: an approved lead is never lost between the two.
-        var dueAt = Queue.AutoDistribute ? now : (DateTimeOffset?)null;
-        _lead = await store.Transition(LeadId, [LeadStatus.Pending], LeadStatus.Approved, actor, "lead.approved",
-            new { auto_distribution = Queue.AutoDistribute }, now, dueAt) ?? await store.Find(LeadId);
-        var queued = Queue.AutoDistribute && _lead!.Status == LeadStatus.Approved;
-        if (queued)
-        {
-            await WakeUp();
-        }
-        return new LeadCommandResult(LeadCommandOutcome.Done, _lead!.Status, queued);
+        var alreadyApproved = _lead!.Status is LeadStatus.Approved || LeadStatus.IsDistributionTerminal(_lead.Status);
+        return new LeadCommandResult(alreadyApproved ? LeadCommandOutcome.Done : LeadCommandOutcome.InvalidTransition, _lead.Status, false);
     }
 
     public async Task<LeadCommandResult> Reject(string reason, string actor)
@@ -127,7 +135,8 @@ public sealed class LeadGrain(
         {
             return;
         }
-        await Reload();
+        // The claim proves the lead approved, and nothing else a distribution reads of it ever changes.
+        _lead = _lead is null ? await store.Find(LeadId) : _lead with { Status = LeadStatus.Approved };
         try
         {
             await RunAttempt("system");
@@ -141,21 +150,27 @@ public sealed class LeadGrain(
 
     public async Task<DistributeResult> Distribute(string actor)
     {
-        var lead = await Reload();
+        // A lead this activation knows as distributable needs no read: the niche's transaction re-checks it under a lock.
+        var lead = _lead is { Status: LeadStatus.Approved or LeadStatus.Failed } ? _lead : await Reload();
         if (lead is null)
         {
             return new DistributeResult(DistributeOutcome.NotFound, "", null);
         }
-        if (LeadStatus.IsDistributionTerminal(lead.Status))
+        if (lead.Status is LeadStatus.Approved or LeadStatus.Failed)
         {
-            return new DistributeResult(DistributeOutcome.AlreadyCompleted, lead.Status, await runs.LoadLatestResult(LeadId));
+            try
+            {
+                var result = await RunAttempt(actor);
+                return new DistributeResult(DistributeOutcome.Completed, _lead?.Status ?? "", result);
+            }
+            catch (LeadNotDistributableException)
+            {
+                lead = (await Reload())!;   // distributed by an attempt whose reply was lost, or expired meanwhile
+            }
         }
-        if (lead.Status is not (LeadStatus.Approved or LeadStatus.Failed))
-        {
-            return new DistributeResult(DistributeOutcome.NotDistributable, lead.Status, null);
-        }
-        var result = await RunAttempt(actor);
-        return new DistributeResult(DistributeOutcome.Completed, _lead?.Status ?? "", result);
+        return LeadStatus.IsDistributionTerminal(lead.Status)
+            ? new DistributeResult(DistributeOutcome.AlreadyCompleted, lead.Status, await runs.LoadLatestResult(LeadId))
+            : new DistributeResult(DistributeOutcome.NotDistributable, lead.Status, null);
     }
 
     public async Task<LeadView?> Get() => (await Reload())?.ToView();
@@ -167,7 +182,7 @@ public sealed class LeadGrain(
     {
         var lead = _lead!;
         // Outside the try: a drill holding here and killing the silo must leave no trace, as a crash would.
-        await interruptions.BeforeAttempt(LeadId);
+        await interruptions.At(InterruptionPoint.BeforeAttempt, LeadId);
         try
         {
             var result = await GrainFactory.GetGrain<INicheGrain>(lead.NicheId).Distribute(new DistributionRequest(
@@ -176,7 +191,7 @@ public sealed class LeadGrain(
             _lead = lead with { Status = LeadStatus.AfterDistribution(result.Assignments.Count) };
             return result;
         }
-        catch (Exception error)
+        catch (Exception error) when (error is not LeadNotDistributableException)
         {
             var failure = await store.RecordFailure(LeadId, error, clock.GetUtcNow(), Queue);
             logger.LogWarning("Distribution attempt of lead {LeadId} failed ({FailedAttempts} this round): {Outcome}; {Error}",

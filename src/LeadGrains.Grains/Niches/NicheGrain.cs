@@ -3,7 +3,6 @@ using System.Diagnostics;
 using LeadGrains.Abstractions;
 using LeadGrains.Abstractions.Distribution;
 using LeadGrains.Abstractions.Niches;
-using LeadGrains.Abstractions.Providers;
 using LeadGrains.Domain.Distribution;
 using LeadGrains.Domain.Eligibility;
 using LeadGrains.Grains.Distribution;
@@ -14,8 +13,9 @@ namespace LeadGrains.Grains.Niches;
 /// <summary>
 /// One niche. It holds its levels, its rotation pointer and each level's least-recently-served
 /// order in memory, and — being non-reentrant — runs one distribution at a time, so no two
-/// fairness decisions of a niche ever race. Everything it decides is also written to PostgreSQL,
-/// which is the truth a new activation loads.
+/// fairness decisions of a niche ever race. It plans each distribution from what it holds and has
+/// the database carry the plan out in one transaction (<see cref="DistributionStore.Distribute"/>),
+/// which is also the truth a new activation loads.
 /// </summary>
 public sealed class NicheGrain(
     NicheStore store,
@@ -30,6 +30,9 @@ public sealed class NicheGrain(
     private readonly Dictionary<Guid, SubscriptionRow> _subscriptions = new();
     private readonly Dictionary<Guid, EligibilityFilter> _filters = new();
     private readonly Dictionary<Guid, LeastRecentlyServedQueue> _queues = new();
+
+    /// <summary>Candidates sent per level beyond what it could take; enough unless that many top candidates cannot pay.</summary>
+    private const int CandidateMargin = 16;
 
     private Guid NicheId => this.GetPrimaryKey();
 
@@ -175,176 +178,137 @@ public sealed class NicheGrain(
             throw new InvalidOperationException($"Lead {request.LeadId} belongs to another workspace than niche {NicheId}.");
         }
         var started = clock.GetTimestamp();
-        var runId = Guid.NewGuid();
-        var begun = await BeginRun(runId, request.LeadId);
-        if (begun.Outcome == "not_distributable")
-        {
-            throw new InvalidOperationException($"Lead {request.LeadId} is no longer approved; its distribution was refused.");
-        }
+        var plan = Plan(request, Guid.NewGuid(), complete: false);
+        DistributionResult result;
         try
         {
             interruptions.AttemptBegun(request.LeadId);
-            var result = await Walk(request, runId, begun, started);
-            await runs.Complete(_niche.WorkspaceId, NicheId, result, request.Actor);
-            telemetry.DistributionCompleted(result.Status, result.Assignments.Count, result.DurationMs);
-            logger.LogInformation(
-                "Distributed lead {LeadId} (attempt {Attempt}, start {Start}): {Status}, {Assignments} assignment(s), {Skipped} skip(s) in {DurationMs} ms",
-                request.LeadId, result.Attempt, result.StartLevelOrderPosition, result.Status, result.Assignments.Count, result.Skipped.Count, result.DurationMs);
-            return result;
+            result = await Execute(request, plan, started);
         }
-        catch (Exception error)
+        catch (Exception error) when (error is not LeadNotDistributableException)
         {
             var durationMs = (long)clock.GetElapsedTime(started).TotalMilliseconds;
             telemetry.DistributionCompleted(DistributionOutcome.Failed.ToWire(), 0, durationMs);
-            logger.LogWarning(error, "Distribution of lead {LeadId} failed (attempt {Attempt})", request.LeadId, begun.Attempt);
-            await RecordFailure(runId, request, error, durationMs);
+            logger.LogWarning(error, "Distribution of lead {LeadId} failed", request.LeadId);
+            await RecordFailure(plan, error, durationMs);
             throw;
+        }
+        logger.LogInformation(
+            "Distributed lead {LeadId} (attempt {Attempt}, start {Start}): {Status}, {Assignments} assignment(s), {Skipped} skip(s) in {DurationMs} ms",
+            request.LeadId, result.Attempt, result.StartLevelOrderPosition, result.Status, result.Assignments.Count, result.Skipped.Count, result.DurationMs);
+        await interruptions.At(InterruptionPoint.AfterCommit, request.LeadId);
+        return result;
+    }
+
+    /// <summary>Has the database carry out the plan, planning again if it found the pointer moved or a level's list too short.</summary>
+    private async Task<DistributionResult> Execute(DistributionRequest request, DistributionPlan plan, long started)
+    {
+        for (var staleSeen = false; ;)
+        {
+            var row = await runs.Distribute(plan, (long)clock.GetElapsedTime(started).TotalMilliseconds,
+                () => interruptions.At(InterruptionPoint.BeforeCommit, request.LeadId));
+            switch (row.Outcome)
+            {
+                case "distributed":
+                    return Learn(plan, row, (long)clock.GetElapsedTime(started).TotalMilliseconds);
+                case "not_distributable":
+                    throw new LeadNotDistributableException(request.LeadId, row.LeadStatus);
+                case "stale_pointer" when !staleSeen:
+                    // Another activation moved the pointer (possible only during a membership change): adopt its value and plan again.
+                    logger.LogWarning("Niche {NicheId} found its rotation pointer moved by another activation; adopting it", NicheId);
+                    staleSeen = true;
+                    _niche = _niche! with { NextStartLevelOrderPosition = row.Pointer };
+                    plan = Plan(request, plan.RunId, complete: false);
+                    break;
+                case "need_more" when plan.Levels.Any(l => l.Truncated):
+                    plan = Plan(request, plan.RunId, complete: true);
+                    break;
+                default:
+                    throw new InvalidOperationException($"Niche {NicheId} could not distribute lead {request.LeadId}: {row.Outcome}.");
+            }
         }
     }
 
     /// <summary>
-    /// Records the attempt and, for a lead's first attempt, advances the pointer in the same
-    /// transaction. A later attempt keeps the first one's start position (rule 6).
+    /// Rules 1 and 2 from what this grain holds: the start level, the traversal, and per level the
+    /// eligible candidates in least-recently-served order. Unless <paramref name="complete"/>, a
+    /// level's list stops a margin past what it could possibly need; the database asks for the
+    /// rest in the rare case that many top candidates cannot pay.
     /// </summary>
-    private async Task<DistributionStore.BeginOutcome> BeginRun(Guid runId, Guid leadId)
-    {
-        for (var tries = 0; ; tries++)
-        {
-            var active = ActivePositions();
-            var start = active.Count == 0 ? _niche!.NextStartLevelOrderPosition : RotationPointer.ResolveStart(active, _niche!.NextStartLevelOrderPosition);
-            var next = active.Count == 0 ? start : RotationPointer.Advance(active, start);
-            var begun = await runs.Begin(runId, leadId, NicheId, _niche.NextStartLevelOrderPosition, start, next, clock.GetUtcNow());
-            if (begun.Outcome != "stale_pointer" || tries > 0)
-            {
-                if (begun.Outcome == "stale_pointer")
-                {
-                    throw new InvalidOperationException($"The rotation pointer of niche {NicheId} keeps changing under this activation.");
-                }
-                _niche = _niche with { NextStartLevelOrderPosition = begun.Pointer };
-                return begun;
-            }
-            // Another activation moved the pointer (possible only during a membership change): adopt its value and retry.
-            logger.LogWarning("Niche {NicheId} found its rotation pointer moved by another activation; reloading it", NicheId);
-            _niche = _niche with { NextStartLevelOrderPosition = begun.Pointer };
-        }
-    }
-
-    /// <summary>Visits the active levels from the start position and fills each from its least-recently-served order.</summary>
-    private async Task<DistributionResult> Walk(DistributionRequest request, Guid runId, DistributionStore.BeginOutcome begun, long started)
+    private DistributionPlan Plan(DistributionRequest request, Guid runId, bool complete)
     {
         var lead = new LeadProfile(request.State, request.Zip, request.AmountCents, request.Attributes);
-        var assignments = new List<AssignmentRecord>();
-        var skipped = new List<SkippedProvider>();
-        var assignedProviders = new HashSet<Guid>();
-        var perLevel = new Dictionary<Guid, int>();
-
-        if (begun.Attempt > 1)
-        {
-            // Resuming: what earlier attempts assigned counts toward each level's limit, and those
-            // providers are not candidates again. The order in memory learns of those charges too.
-            foreach (var (assignment, at) in await runs.LoadAssignments(request.LeadId))
-            {
-                assignments.Add(assignment);
-                assignedProviders.Add(assignment.ProviderId);
-                perLevel[assignment.LevelId] = perLevel.GetValueOrDefault(assignment.LevelId) + 1;
-                if (_queues.TryGetValue(assignment.LevelId, out var queue) && queue.Find(assignment.SubscriptionId) is { } entry
-                    && (entry.LastReceivedAt is null || entry.LastReceivedAt < at))
-                {
-                    queue.MarkServed(assignment.SubscriptionId, at);
-                }
-            }
-        }
-
+        var pointer = _niche!.NextStartLevelOrderPosition;
         var active = ActivePositions();
-        var traversal = active.Count == 0 ? [] : RotationPointer.Traversal(active, RotationPointer.ResolveStart(active, begun.StartLevelOrderPosition));
-        var chargesThisAttempt = 0;
+        var start = active.Count == 0 ? pointer : RotationPointer.ResolveStart(active, pointer);
+        var next = active.Count == 0 ? start : RotationPointer.Advance(active, start);
+        IReadOnlyList<int> traversal = active.Count == 0 ? [] : RotationPointer.Traversal(active, start);
+        var levels = new List<PlannedLevel>();
+        var candidates = new List<PlannedCandidate>();
+        var takenBefore = 0;
         foreach (var position in traversal)
         {
             var level = _levels.Values.Single(l => l.OrderPosition == position);
-            var queue = _queues[level.Id];
-            foreach (var candidate in queue.InServiceOrder())
+            // Providers taken by earlier levels are passed over here (cross-level dedupe), hence the margin grows with them.
+            var enough = level.MaxRecipients + takenBefore + CandidateMargin;
+            var eligible = 0;
+            var truncated = false;
+            foreach (var candidate in _queues[level.Id].InServiceOrder())
             {
-                if (perLevel.GetValueOrDefault(level.Id) >= level.MaxRecipients)
-                {
-                    break;
-                }
-                if (assignedProviders.Contains(candidate.ProviderId))
-                {
-                    continue;
-                }
                 var verdict = _filters.GetValueOrDefault(candidate.SubscriptionId, EligibilityFilter.AcceptAll).Evaluate(lead);
                 if (verdict == EligibilityVerdict.NotEligible)
                 {
                     continue;
                 }
-                if (verdict == EligibilityVerdict.Error)
+                if (!complete && eligible == enough)
                 {
-                    Skip(skipped, candidate, SkipReasons.EligibilityError);
-                    continue;
+                    truncated = true;
+                    break;
                 }
+                candidates.Add(new PlannedCandidate(levels.Count, candidate.SubscriptionId, candidate.ProviderId, verdict == EligibilityVerdict.Error));
+                eligible += verdict == EligibilityVerdict.Eligible ? 1 : 0;
+            }
+            levels.Add(new PlannedLevel(level.Id, level.MaxRecipients, level.PriceCents, truncated));
+            takenBefore += level.MaxRecipients;
+        }
+        return new DistributionPlan(request.LeadId, NicheId, runId, request.Actor, clock.GetUtcNow(), pointer, start, next, traversal, levels, candidates);
+    }
 
-                var charge = await GrainFactory.GetGrain<IProviderGrain>(candidate.ProviderId).ChargeForAssignment(
-                    new ChargeRequest(request.LeadId, candidate.SubscriptionId, level.Id, NicheId, level.PriceCents, runId));
-                ForgetPaused(charge.PausedSubscriptionIds);
-                switch (charge.Outcome)
-                {
-                    case ChargeOutcome.Charged:
-                        assignments.Add(new AssignmentRecord(charge.AssignmentId!.Value, candidate.ProviderId, candidate.SubscriptionId, level.Id, level.PriceCents));
-                        assignedProviders.Add(candidate.ProviderId);
-                        perLevel[level.Id] = perLevel.GetValueOrDefault(level.Id) + 1;
-                        queue.MarkServed(candidate.SubscriptionId, charge.At);
-                        await interruptions.AfterCharge(request.LeadId, ++chargesThisAttempt);
-                        break;
-                    case ChargeOutcome.Duplicate:
-                        assignedProviders.Add(candidate.ProviderId);
-                        Skip(skipped, candidate, SkipReasons.Duplicate);
-                        break;
-                    case ChargeOutcome.InsufficientBalance:
-                        Skip(skipped, candidate, SkipReasons.InsufficientBalance);
-                        break;
-                    case ChargeOutcome.SubscriptionInactive:
-                        queue.Remove(candidate.SubscriptionId);
-                        Skip(skipped, candidate, SkipReasons.SubscriptionInactive);
-                        break;
-                    case ChargeOutcome.ProviderInactive:
-                        queue.Remove(candidate.SubscriptionId);
-                        Skip(skipped, candidate, SkipReasons.ProviderInactive);
-                        break;
-                    case ChargeOutcome.Fenced:
-                        throw new StaleDistributionException(request.LeadId, runId);
-                }
+    /// <summary>Takes in what the committed distribution did: the pointer moved, who was served, who left the order.</summary>
+    private DistributionResult Learn(DistributionPlan plan, DistributionStore.DistributeRow row, long durationMs)
+    {
+        _niche = _niche! with { NextStartLevelOrderPosition = row.Pointer };
+        var assignments = row.AssignmentRecords();
+        var skipped = row.SkippedProviders();
+        foreach (var assignment in assignments)
+        {
+            _queues.GetValueOrDefault(assignment.LevelId)?.MarkServed(assignment.SubscriptionId, plan.StartedAt);
+        }
+        foreach (var skip in skipped)
+        {
+            telemetry.CandidateSkipped(skip.Reason);
+            if (skip.Reason is SkipReasons.ProviderInactive or SkipReasons.SubscriptionInactive && _subscriptions.TryGetValue(skip.SubscriptionId, out var subscription))
+            {
+                _queues.GetValueOrDefault(subscription.LevelId)?.Remove(skip.SubscriptionId);
             }
         }
-
-        var outcome = DistributionOutcomeRule.Decide(traversal
-            .Select(position => perLevel.GetValueOrDefault(_levels.Values.Single(l => l.OrderPosition == position).Id))
-            .ToList());
-        if (assignments.Count > 0 && outcome == DistributionOutcome.NoEligible)
-        {
-            // Assignments of earlier attempts in levels since deactivated still make the lead distributed.
-            outcome = DistributionOutcome.Partial;
-        }
+        ForgetPaused(row.PausedSubscriptionIds ?? []);
+        telemetry.DistributionCompleted(row.Status!, assignments.Count, durationMs);
         return new DistributionResult(
-            request.LeadId, runId, begun.Attempt, begun.StartLevelOrderPosition, traversal, assignments, skipped,
-            (long)clock.GetElapsedTime(started).TotalMilliseconds, outcome.ToWire(), clock.GetUtcNow());
+            plan.LeadId, plan.RunId, row.Attempt, plan.StartLevelOrderPosition, plan.Traversal, assignments, skipped,
+            durationMs, row.Status!, plan.StartedAt);
     }
 
-    private void Skip(List<SkippedProvider> skipped, LruEntry candidate, string reason)
-    {
-        skipped.Add(new SkippedProvider(candidate.ProviderId, candidate.SubscriptionId, reason));
-        telemetry.CandidateSkipped(reason);
-    }
-
-    private async Task RecordFailure(Guid runId, DistributionRequest request, Exception error, long durationMs)
+    private async Task RecordFailure(DistributionPlan plan, Exception error, long durationMs)
     {
         try
         {
-            await runs.Fail(_niche!.WorkspaceId, NicheId, runId, request.LeadId, error.Message, request.Actor, clock.GetUtcNow(), durationMs);
+            await runs.RecordFailure(plan, error.Message, clock.GetUtcNow(), durationMs);
         }
         catch (Exception recordError)
         {
-            // The run stays 'running'; the next attempt marks it interrupted. Nothing is lost.
-            logger.LogError(recordError, "Could not record the failed distribution of lead {LeadId}", request.LeadId);
+            // Only the record of the failure is lost; the lead's retry schedule is kept by the lead grain.
+            logger.LogError(recordError, "Could not record the failed distribution of lead {LeadId}", plan.LeadId);
         }
     }
 

@@ -9,8 +9,9 @@ using Microsoft.Extensions.Logging;
 namespace LeadGrains.Grains.Providers;
 
 /// <summary>
-/// One provider. Its serial turns keep its charges and deposits in order; the SQL functions make
-/// each one a single transaction, and the database's keys and checks hold even if a duplicate
+/// One provider. Its serial turns keep its deposits and status changes in order and tell its niches
+/// of subscriptions they reactivate. Charges are made by the niches' distribution transactions,
+/// which lock the provider's row; the database's keys and checks hold even if a duplicate
 /// activation slips through.
 /// </summary>
 public sealed class ProviderGrain(ProviderStore store, [FromKeyedServices(LeadGrainsClock.Key)] TimeProvider clock, ILogger<ProviderGrain> logger) : Grain, IProviderGrain
@@ -73,22 +74,6 @@ public sealed class ProviderGrain(ProviderStore store, [FromKeyedServices(LeadGr
             await NotifyNiches(row.ReactivatedSubscriptionIds);
         }
         return new DepositResult(outcome, row.EntryId ?? Guid.Empty, row.AmountCents, row.BalanceCents);
-    }
-
-    public async Task<ChargeResult> ChargeForAssignment(ChargeRequest request)
-    {
-        var now = clock.GetUtcNow();
-        var row = await store.Charge(ProviderId, request, Guid.NewGuid(), now);
-        var outcome = row.Outcome switch
-        {
-            "charged" => ChargeOutcome.Charged,
-            "duplicate" => ChargeOutcome.Duplicate,
-            "insufficient_balance" => ChargeOutcome.InsufficientBalance,
-            "subscription_inactive" => ChargeOutcome.SubscriptionInactive,
-            "fenced" => ChargeOutcome.Fenced,
-            _ => ChargeOutcome.ProviderInactive,
-        };
-        return new ChargeResult(outcome, row.AssignmentId, row.BalanceCents, row.PausedSubscriptionIds, now);
     }
 
     /// <summary>

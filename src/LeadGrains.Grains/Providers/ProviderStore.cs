@@ -46,23 +46,6 @@ public sealed class ProviderStore(NpgsqlDataSource db)
             """, new { providerId, update.Name, update.Email, update.WebhookUrl, update.Status });
     }
 
-    public sealed record ChargeRow
-{
-    public string Outcome { get; init; } = "";
-    public Guid? AssignmentId { get; init; }
-    public long BalanceCents { get; init; }
-    public Guid[] PausedSubscriptionIds { get; init; } = [];
-}
-
-    public async Task<ChargeRow> Charge(Guid providerId, ChargeRequest request, Guid assignmentId, DateTimeOffset now)
-    {
-        await using var connection = await db.OpenConnectionAsync();
-        return await connection.QuerySingleAsync<ChargeRow>("""
-            SELECT outcome, assignment_id, balance_cents, paused_subscription_ids
-              FROM charge_for_run(@RunId, @assignmentId, @LeadId, @providerId, @SubscriptionId, @LevelId, @NicheId, @PriceCents, @now)
-            """, new { request.RunId, assignmentId, request.LeadId, providerId, request.SubscriptionId, request.LevelId, request.NicheId, request.PriceCents, now });
-    }
-
     public sealed record DepositRow
 {
     public string Outcome { get; init; } = "";

@@ -1,5 +1,7 @@
 using Dapper;
-using LeadGrains.Abstractions.Providers;
+using LeadGrains.Abstractions.Distribution;
+using LeadGrains.Abstractions.Niches;
+using LeadGrains.Grains.Distribution;
 using LeadGrains.Cluster.Tests.Infrastructure;
 using static LeadGrains.Cluster.Tests.Infrastructure.Scenario;
 
@@ -33,37 +35,46 @@ public sealed class ConcurrencyTests(ClusterFixture fixture) : IClassFixture<Clu
     }
 
     [Fact]
-    public async Task Concurrent_charges_for_the_same_lead_and_provider_charge_once()
+    public async Task Concurrent_distributions_of_the_same_lead_charge_once()
     {
         var s = await Scenario.Start(fixture.Grains);
         var niche = await s.Niche(new Level(1, 1, 700));
         var provider = await s.Provider(10_000);
         var subscription = await s.Subscribe(niche, provider, 1);
         var lead = await s.Lead(niche);
-        var runId = Guid.NewGuid();
-        await using (var connection = await fixture.Db.OpenConnectionAsync())
-        {
-            // The attempt the charges belong to, as the niche grain would have begun it.
-            Assert.Equal("started", await connection.QuerySingleAsync<string>(
-                "SELECT outcome FROM begin_distribution(@runId, @lead, @niche, 1, 1, 1, now())", new { runId, lead, niche = niche.NicheId }));
-        }
-        var request = new ChargeRequest(lead, subscription.SubscriptionId, LevelId(niche, 1), niche.NicheId, 700, runId);
+        var request = new DistributionRequest(lead, s.WorkspaceId, "TX", null, null, new Dictionary<string, string>(), "test");
 
-        // Two callers through the grain ...
-        var throughGrain = await Task.WhenAll(Enumerable.Range(0, 2).Select(_ => fixture.Grains.GetGrain<IProviderGrain>(provider).ChargeForAssignment(request)));
-        // ... and eight more straight at the database, as duplicate activations would.
-        var direct = await Task.WhenAll(Enumerable.Range(0, 8).Select(async _ =>
+        // Two callers through the niche grain ...
+        var throughGrain = Enumerable.Range(0, 2).Select(async _ =>
+        {
+            try
+            {
+                await fixture.Grains.GetGrain<INicheGrain>(niche.NicheId).Distribute(request);
+                return "distributed";
+            }
+            catch (LeadNotDistributableException)
+            {
+                return "not_distributable";
+            }
+        });
+        // ... and eight more straight at the database with the same plan, as duplicate activations would.
+        var direct = Enumerable.Range(0, 8).Select(async _ =>
         {
             await using var connection = await fixture.Db.OpenConnectionAsync();
-            return await connection.QuerySingleAsync<string>(
-                "SELECT outcome FROM charge_for_assignment(gen_random_uuid(), @lead, @provider, @subscription, @level, @niche, 700, now())",
-                new { lead, provider, subscription = subscription.SubscriptionId, level = LevelId(niche, 1), niche = niche.NicheId });
-        }));
+            return await connection.QuerySingleAsync<string>("""
+                SELECT outcome FROM distribute_lead(@lead, @niche, gen_random_uuid(), 'duplicate', now(), 0, 1, 1, 1, ARRAY[1],
+                                                    ARRAY[@level], ARRAY[1], ARRAY[700::bigint], ARRAY[false],
+                                                    ARRAY[1], ARRAY[@subscription], ARRAY[@provider], ARRAY[false])
+                """,
+                new { lead, niche = niche.NicheId, level = LevelId(niche, 1), subscription = subscription.SubscriptionId, provider });
+        });
+        var outcomes = await Task.WhenAll(throughGrain.Concat(direct));
 
-        Assert.Equal(1, throughGrain.Count(r => r.Outcome == ChargeOutcome.Charged));
-        Assert.Equal(1, throughGrain.Count(r => r.Outcome == ChargeOutcome.Duplicate));
-        Assert.All(direct, outcome => Assert.Equal("duplicate", outcome));
+        Assert.Equal(1, outcomes.Count(o => o == "distributed"));
+        Assert.Equal(9, outcomes.Count(o => o == "not_distributable"));
         Assert.Equal(9_300, await s.Balance(provider));
+        await using var check = await fixture.Db.OpenConnectionAsync();
+        Assert.Equal(1, await check.QuerySingleAsync<long>("SELECT count(*) FROM lead_assignments WHERE lead_id = @lead", new { lead }));
         await fixture.AssertInvariantsHold();
     }
 
@@ -89,7 +100,7 @@ public sealed class ConcurrencyTests(ClusterFixture fixture) : IClassFixture<Clu
                 model.AddSubscription(new ReferenceModel.Subscription(x.Id, x.ProviderId, x.LevelId, null));
             }
             var leadsInOrder = await connection.QueryAsync<Guid>(
-                "SELECT lead_id FROM distribution_runs WHERE niche_id = @NicheId AND attempt = 1 ORDER BY seq", new { niche.NicheId });
+                "SELECT lead_id FROM distribution_runs WHERE niche_id = @NicheId AND status <> 'failed' ORDER BY seq", new { niche.NicheId });
             foreach (var lead in leadsInOrder)
             {
                 var expected = model.Distribute(niche.NicheId, "TX").Assignments.Select(a => a.ProviderId).Order();
@@ -101,7 +112,7 @@ public sealed class ConcurrencyTests(ClusterFixture fixture) : IClassFixture<Clu
 }
 
 /// <summary>
-/// The same 200-lead harness against a deliberately broken charge (read the balance, then write
+/// The same harness against a deliberately broken distribution (read the balances, then write
 /// read-minus-price, without the row lock). The side deposits then get overwritten, and the
 /// invariant checks must notice: proof that the concurrency tests above can catch this class of bug.
 /// </summary>
@@ -117,32 +128,13 @@ public sealed class BrokenVariantTests(ClusterFixture fixture) : IClassFixture<C
         Assert.Contains(run.MoneyViolations, v => v.Invariant == "I1");
     }
 
+    /// <summary>The real function with its provider row lock taken out and a pause where the lock would have mattered.</summary>
     private async Task InstallReadThenWriteCharge()
     {
         await using var connection = await fixture.Db.OpenConnectionAsync();
-        await connection.ExecuteAsync("""
-            CREATE OR REPLACE FUNCTION charge_for_assignment(
-                p_assignment_id uuid, p_lead_id uuid, p_provider_id uuid, p_subscription_id uuid,
-                p_level_id uuid, p_niche_id uuid, p_price_cents bigint, p_now timestamptz)
-            RETURNS TABLE (outcome text, assignment_id uuid, balance_cents bigint, paused_subscription_ids uuid[])
-            LANGUAGE plpgsql AS $$
-            DECLARE v_balance bigint;
-            BEGIN
-                SELECT p.balance_cents INTO v_balance FROM providers p WHERE p.id = p_provider_id;  -- no FOR UPDATE
-                PERFORM pg_sleep(0.003);
-                IF v_balance < p_price_cents THEN
-                    RETURN QUERY SELECT 'insufficient_balance'::text, NULL::uuid, v_balance, ARRAY[]::uuid[];
-                    RETURN;
-                END IF;
-                INSERT INTO lead_assignments (id, lead_id, provider_id, subscription_id, level_id, niche_id, price_cents, assigned_at)
-                VALUES (p_assignment_id, p_lead_id, p_provider_id, p_subscription_id, p_level_id, p_niche_id, p_price_cents, p_now);
-                UPDATE providers SET balance_cents = v_balance - p_price_cents WHERE id = p_provider_id;
-                INSERT INTO ledger_entries (id, provider_id, kind, amount_cents, lead_id, assignment_id, idempotency_key, balance_after_cents, created_at)
-                VALUES (gen_random_uuid(), p_provider_id, 'charge', -p_price_cents, p_lead_id, p_assignment_id, 'charge:' || p_lead_id,
-                        v_balance - p_price_cents, p_now);
-                UPDATE subscriptions SET last_received_at = p_now WHERE id = p_subscription_id;
-                RETURN QUERY SELECT 'charged'::text, p_assignment_id, v_balance - p_price_cents, ARRAY[]::uuid[];
-            END $$;
-            """);
+        var definition = await connection.QuerySingleAsync<string>("SELECT pg_get_functiondef('distribute_lead'::regproc)");
+        var broken = definition.Replace("ORDER BY p.id FOR NO KEY UPDATE) x;", "ORDER BY p.id) x;\n    PERFORM pg_sleep(0.003);");
+        Assert.NotEqual(definition, broken);
+        await connection.ExecuteAsync(broken);
     }
 }

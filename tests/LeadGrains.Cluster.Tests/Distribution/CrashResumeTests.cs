@@ -1,19 +1,77 @@
 using Dapper;
 using LeadGrains.Abstractions.Leads;
+using LeadGrains.Abstractions.Niches;
 using LeadGrains.Cluster.Tests.Infrastructure;
 using LeadGrains.Grains.Distribution;
 using static LeadGrains.Cluster.Tests.Infrastructure.Scenario;
 
 namespace LeadGrains.Cluster.Tests.Distribution;
 
-/// <summary>A distribution interrupted right after its k-th charge and retried resumes: same start, nobody charged twice, limits kept.</summary>
+/// <summary>
+/// A distribution is one transaction, so a crash at any instant leaves all of it or none of it.
+/// Interrupted before its commit, nothing of it remains and the retry distributes the lead once;
+/// interrupted after (the reply lost), the retry answers with the stored result and charges nobody again.
+/// </summary>
 public sealed class CrashResumeTests(ClusterFixture fixture) : IClassFixture<ClusterFixture>
 {
-    [Theory]
-    [InlineData(1)]
-    [InlineData(2)]
-    [InlineData(3)]
-    public async Task A_distribution_interrupted_after_k_charges_resumes_on_retry(int k)
+    [Fact]
+    public async Task A_distribution_interrupted_before_its_commit_leaves_nothing_and_the_retry_distributes_once()
+    {
+        var (s, niche, providers) = await TwoLevelNiche();
+        var warmup = (await s.Distribute(await s.Lead(niche))).Result!;
+        var lead = await s.Lead(niche);
+        var balancesBefore = await Balances(s, providers);
+        Arm(i => i.FailAt(lead, InterruptionPoint.BeforeCommit));
+
+        await Assert.ThrowsAsync<DistributionInterruptedException>(() => s.Distribute(lead));
+        Arm(i => i.Disarm(lead));
+
+        Assert.Equal(LeadStatus.Approved, (await fixture.Grains.GetGrain<ILeadGrain>(lead).Get())!.Status);
+        Assert.Equal(balancesBefore, await Balances(s, providers));
+        Assert.Equal(2, (await fixture.Grains.GetGrain<INicheGrain>(niche.NicheId).Get())!.NextStartLevelOrderPosition);
+        await using var connection = await fixture.Db.OpenConnectionAsync();
+        Assert.Equal(0, await connection.QuerySingleAsync<long>("SELECT count(*) FROM lead_assignments WHERE lead_id = @lead", new { lead }));
+        Assert.Equal("failed", await connection.QuerySingleAsync<string>("SELECT status FROM distribution_runs WHERE lead_id = @lead AND attempt = 1", new { lead }));
+
+        var retried = await s.Distribute(lead);
+
+        Assert.Equal(DistributeOutcome.Completed, retried.Outcome);
+        Assert.Equal(2, retried.Result!.Attempt);
+        Assert.Equal(2, retried.Result.StartLevelOrderPosition);           // the warm-up lead started at 1
+        Assert.Equal(4, retried.Result.Assignments.Count);                 // 2 per level
+        Assert.Equal(4, retried.Result.Assignments.Select(a => a.ProviderId).Distinct().Count());
+        var next = (await s.Distribute(await s.Lead(niche))).Result!;
+        Assert.Equal(1, next.StartLevelOrderPosition);                     // the pointer moved once for the interrupted lead
+        Assert.Equal(1, warmup.StartLevelOrderPosition);
+        await fixture.AssertInvariantsHold();
+        await DistributionInvariants.AssertRotationCycles(fixture.Db, niche.NicheId);
+    }
+
+    [Fact]
+    public async Task A_distribution_whose_reply_is_lost_after_its_commit_is_answered_from_the_stored_result()
+    {
+        var (s, niche, providers) = await TwoLevelNiche();
+        var lead = await s.Lead(niche);
+        Arm(i => i.FailAt(lead, InterruptionPoint.AfterCommit));
+
+        await Assert.ThrowsAsync<DistributionInterruptedException>(() => s.Distribute(lead));
+        Arm(i => i.Disarm(lead));
+        var balancesAfterCommit = await Balances(s, providers);
+
+        var again = await s.Distribute(lead);
+
+        Assert.Equal(DistributeOutcome.AlreadyCompleted, again.Outcome);
+        Assert.Equal(LeadStatus.Distributed, again.Status);
+        Assert.Equal(4, again.Result!.Assignments.Count);
+        Assert.Equal(1, again.Result.Attempt);
+        Assert.Equal(balancesAfterCommit, await Balances(s, providers));
+        Assert.Equal(60_000 - 2 * 1000 - 2 * 700, balancesAfterCommit.Sum());
+        await using var connection = await fixture.Db.OpenConnectionAsync();
+        Assert.Equal(1, await connection.QuerySingleAsync<long>("SELECT count(*) FROM distribution_runs WHERE lead_id = @lead", new { lead }));
+        await fixture.AssertInvariantsHold();
+    }
+
+    private async Task<(Scenario, NicheView, List<Guid>)> TwoLevelNiche()
     {
         var s = await Scenario.Start(fixture.Grains);
         var niche = await s.Niche(new Level(1, 2, 1000), new Level(2, 2, 700));
@@ -24,44 +82,33 @@ public sealed class CrashResumeTests(ClusterFixture fixture) : IClassFixture<Clu
             await s.Subscribe(niche, provider, 1 + i % 2);
             providers.Add(provider);
         }
-        var warmup = (await s.Distribute(await s.Lead(niche))).Result!;
-        var lead = await s.Lead(niche);
+        return (s, niche, providers);
+    }
+
+    private static async Task<List<long>> Balances(Scenario s, IEnumerable<Guid> providers)
+    {
+        var balances = new List<long>();
+        foreach (var provider in providers)
+        {
+            balances.Add(await s.Balance(provider));
+        }
+        return balances;
+    }
+
+    private void Arm(Action<DistributionInterruptions> arm)
+    {
         foreach (var (_, interruptions) in fixture.Cluster.OfEverySilo<DistributionInterruptions>())
         {
-            interruptions.FailAfterCharges(lead, k);
+            arm(interruptions);
         }
-
-        await Assert.ThrowsAsync<DistributionInterruptedException>(() => s.Distribute(lead));
-        foreach (var (_, interruptions) in fixture.Cluster.OfEverySilo<DistributionInterruptions>())
-        {
-            interruptions.Disarm(lead);
-        }
-        Assert.Equal(LeadStatus.Approved, (await fixture.Grains.GetGrain<ILeadGrain>(lead).Get())!.Status);
-        await using var connection = await fixture.Db.OpenConnectionAsync();
-        Assert.Equal(k, await connection.QuerySingleAsync<long>("SELECT count(*) FROM lead_assignments WHERE lead_id = @lead", new { lead }));
-
-        var resumed = await s.Distribute(lead);
-
-        Assert.Equal(DistributeOutcome.Completed, resumed.Outcome);
-        Assert.Equal(2, resumed.Result!.Attempt);
-        Assert.Equal(2, resumed.Result.StartLevelOrderPosition);          // the warm-up lead started at 1
-        Assert.Equal(4, resumed.Result.Assignments.Count);                // 2 per level, earlier charges included
-        Assert.Equal(4, resumed.Result.Assignments.Select(a => a.ProviderId).Distinct().Count());
-        Assert.Equal(2, await connection.QuerySingleAsync<long>("SELECT count(*) FROM distribution_runs WHERE lead_id = @lead", new { lead }));
-        Assert.Equal("failed", await connection.QuerySingleAsync<string>("SELECT status FROM distribution_runs WHERE lead_id = @lead AND attempt = 1", new { lead }));
-        var next = (await s.Distribute(await s.Lead(niche))).Result!;
-        Assert.Equal(1, next.StartLevelOrderPosition);                    // the pointer moved once for the interrupted lead
-        Assert.Equal(1, warmup.StartLevelOrderPosition);
-        await fixture.AssertInvariantsHold();
-        await DistributionInvariants.AssertRotationCycles(fixture.Db, niche.NicheId);
     }
 }
 
-/// <summary>The silo running a distribution is killed after its k-th charge; a retry on the surviving silo resumes it.</summary>
+/// <summary>The silo running a distribution is killed with every row written but not committed; a retry on the surviving silo distributes the lead once.</summary>
 public sealed class SiloKillResumeTests(ClusterFixture fixture) : IClassFixture<ClusterFixture>
 {
     [Fact]
-    public async Task A_distribution_whose_silo_is_killed_mid_way_resumes_elsewhere()
+    public async Task A_distribution_whose_silo_is_killed_before_its_commit_is_distributed_elsewhere()
     {
         var s = await Scenario.Start(fixture.Grains);
         var niche = await s.Niche(new Level(1, 3, 1000), new Level(2, 2, 500));
@@ -71,7 +118,7 @@ public sealed class SiloKillResumeTests(ClusterFixture fixture) : IClassFixture<
         }
         var lead = await s.Lead(niche);
         var holds = fixture.Cluster.OfEverySilo<DistributionInterruptions>()
-            .Select(x => (x.Silo, Reached: x.Service.HoldAfterCharges(lead, 2)))
+            .Select(x => (x.Silo, Reached: x.Service.HoldAt(lead, InterruptionPoint.BeforeCommit)))
             .ToList();
 
         var interrupted = s.Distribute(lead);
@@ -90,7 +137,8 @@ public sealed class SiloKillResumeTests(ClusterFixture fixture) : IClassFixture<
         Assert.Equal(DistributeOutcome.Completed, resumed.Outcome);
         Assert.Equal(5, resumed.Result!.Assignments.Count);
         Assert.Equal(1, resumed.Result.StartLevelOrderPosition);
-        Assert.True(resumed.Result.Attempt >= 2);
+        await using var connection = await fixture.Db.OpenConnectionAsync();
+        Assert.Equal(5, await connection.QuerySingleAsync<long>("SELECT count(*) FROM lead_assignments WHERE lead_id = @lead", new { lead }));
         await fixture.AssertInvariantsHold();
         await DistributionInvariants.AssertNoLeadLeftApproved(fixture.Db, [lead]);
     }

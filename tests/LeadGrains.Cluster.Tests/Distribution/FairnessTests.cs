@@ -179,4 +179,26 @@ public sealed class FairnessTests(ClusterFixture fixture) : IClassFixture<Cluste
             await Task.Delay(50);
         }
     }
+
+    [Fact]
+    public async Task When_more_top_candidates_cannot_pay_than_the_niche_sent_the_database_asks_for_the_rest()
+    {
+        var s = await Scenario.Start(fixture.Grains);
+        var niche = await s.Niche(new Level(1, 1, 1000));
+        var poor = new List<Guid>();
+        for (var i = 1; i <= 20; i++)
+        {
+            poor.Add(await s.Provider(500, OrderedId(i)));     // never served, so ahead of the rich one by id
+            await s.Subscribe(niche, poor[^1], 1);
+        }
+        var rich = await s.Provider(10_000, OrderedId(21));
+        await s.Subscribe(niche, rich, 1);
+
+        var result = (await s.Distribute(await s.Lead(niche))).Result!;
+
+        Assert.Equal(rich, Assert.Single(result.Assignments).ProviderId);
+        Assert.Equal(poor, result.Skipped.Select(x => x.ProviderId));
+        Assert.All(result.Skipped, x => Assert.Equal("insufficient_balance", x.Reason));
+        await fixture.AssertInvariantsHold();
+    }
 }

@@ -28,8 +28,9 @@ public sealed class SeedScenarioTests(ClusterFixture fixture) : IClassFixture<Cl
         await using var connection = await fixture.Db.OpenConnectionAsync();
         Assert.Equal(-2500, await connection.QuerySingleAsync<long>(
             "SELECT amount_cents FROM ledger_entries WHERE assignment_id = @AssignmentId AND kind = 'charge'", new { assignment.AssignmentId }));
-        Assert.Equal(2, await connection.QuerySingleAsync<long>(
-            "SELECT count(*) FROM audit_log WHERE lead_id = @lead AND action IN ('distribution.started', 'distribution.completed')", new { lead }));
+        Assert.Equal(1, await connection.QuerySingleAsync<long>(
+            "SELECT count(*) FROM audit_log WHERE lead_id = @lead AND action = 'distribution.completed' AND metadata -> 'assignments' -> 0 ->> 'assignment_id' = @id",
+            new { lead, id = assignment.AssignmentId.ToString() }));
         Assert.Equal(1, await connection.QuerySingleAsync<long>(
             "SELECT count(*) FROM outbox WHERE assignment_id = @AssignmentId AND channel = 'email'", new { assignment.AssignmentId }));
         await fixture.AssertInvariantsHold();

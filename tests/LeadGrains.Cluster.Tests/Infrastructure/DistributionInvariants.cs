@@ -17,8 +17,9 @@ public static class DistributionInvariants
     }
 
     /// <summary>
-    /// I6: in the order the niche started them, its leads' first attempts start at successive active
+    /// I6: in the order the niche committed them, its leads' distributions start at successive active
     /// levels, one step per lead, wrapping (for niches whose levels did not change during the run).
+    /// Failed attempts wrote nothing but their record, and take no step.
     /// </summary>
     public static async Task AssertRotationCycles(NpgsqlDataSource db, Guid nicheId)
     {
@@ -26,7 +27,7 @@ public static class DistributionInvariants
         var active = (await connection.QueryAsync<int>(
             "SELECT order_position FROM competition_levels WHERE niche_id = @nicheId AND is_active ORDER BY 1", new { nicheId })).ToList();
         var starts = (await connection.QueryAsync<int>(
-            "SELECT start_level_order_position FROM distribution_runs WHERE niche_id = @nicheId AND attempt = 1 ORDER BY seq",
+            "SELECT start_level_order_position FROM distribution_runs WHERE niche_id = @nicheId AND status <> 'failed' ORDER BY seq",
             new { nicheId })).ToList();
         for (var i = 1; i < starts.Count; i++)
         {

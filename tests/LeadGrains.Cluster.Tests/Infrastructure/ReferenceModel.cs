@@ -51,6 +51,8 @@ public sealed class ReferenceModel
 
         var assigned = new List<(Guid, Guid)>();
         var providersWithLead = new HashSet<Guid>();
+        // A distribution commits at one instant: everyone it serves shares one last-received time (ties then go by provider id).
+        var servedAt = ++_clock;
         for (var i = 0; i < active.Count; i++)
         {
             var level = active[(startIndex + i) % active.Count];
@@ -71,7 +73,7 @@ public sealed class ReferenceModel
                     continue;
                 }
                 _balances[candidate.ProviderId] -= level.PriceCents;
-                _lastServed[candidate.Id] = ++_clock;
+                _lastServed[candidate.Id] = servedAt;
                 providersWithLead.Add(candidate.ProviderId);
                 assigned.Add((candidate.ProviderId, level.Id));
                 taken++;

@@ -1,5 +1,7 @@
 using Dapper;
+using LeadGrains.Abstractions.Distribution;
 using LeadGrains.Abstractions.Leads;
+using LeadGrains.Abstractions.Niches;
 using LeadGrains.Cluster.Tests.Infrastructure;
 using LeadGrains.Grains.Distribution;
 using static LeadGrains.Cluster.Tests.Infrastructure.Scenario;
@@ -17,7 +19,7 @@ public sealed class SiloLossRecoveryTests(PipelineClusterFixture fixture) : ICla
         await s.Subscribe(niche, await s.Provider(1000), 1);
         await s.Subscribe(niche, await s.Provider(1000), 1);
         var lead = await s.Lead(niche, approve: false);
-        var holds = fixture.Cluster.OfEverySilo<DistributionInterruptions>().Select(x => (x.Silo, Reached: x.Service.HoldBeforeAttempt(lead))).ToList();
+        var holds = fixture.Cluster.OfEverySilo<DistributionInterruptions>().Select(x => (x.Silo, Reached: x.Service.HoldAt(lead, InterruptionPoint.BeforeAttempt))).ToList();
 
         var approved = await fixture.Grains.GetGrain<ILeadGrain>(lead).Approve("test");
         await Task.WhenAny(holds.Select(h => h.Reached));
@@ -41,11 +43,14 @@ public sealed class SiloLossRecoveryTests(PipelineClusterFixture fixture) : ICla
     }
 }
 
-/// <summary>A worker that paused past its lease while a newer attempt took over commits nothing late.</summary>
+/// <summary>
+/// A worker that paused past its lease while another took the lead over writes nothing late: the
+/// lead's row, locked and checked in the distribution's own transaction, is the fence.
+/// </summary>
 public sealed class LeaseFencingTests(PipelineClusterFixture fixture) : IClassFixture<PipelineClusterFixture>
 {
     [Fact]
-    public async Task A_worker_paused_past_its_lease_has_its_late_work_rejected()
+    public async Task A_worker_paused_past_its_lease_writes_nothing_once_another_distributed_the_lead()
     {
         var s = await Scenario.Start(fixture.Grains);
         var niche = await s.Niche(new Level(1, 3, 100));
@@ -54,34 +59,31 @@ public sealed class LeaseFencingTests(PipelineClusterFixture fixture) : IClassFi
             await s.Subscribe(niche, await s.Provider(1000), 1);
         }
         var lead = await s.Lead(niche, approve: false);
-        var holds = fixture.Cluster.OfEverySilo<DistributionInterruptions>().Select(x => x.Service.HoldAfterCharges(lead, 1)).ToList();
+        var holds = fixture.Cluster.OfEverySilo<DistributionInterruptions>().Select(x => x.Service.HoldAt(lead, InterruptionPoint.BeforeAttempt)).ToList();
         await fixture.Grains.GetGrain<ILeadGrain>(lead).Approve("test");
         await Task.WhenAny(holds);
 
-        // Meanwhile another worker (a duplicate activation after the lease ran out) starts attempt 2.
-        await using var connection = await fixture.Db.OpenConnectionAsync();
-        var takeover = await connection.QuerySingleAsync<string>(
-            "SELECT outcome FROM begin_distribution(gen_random_uuid(), @lead, @niche, 0, 0, 0, now())", new { lead, niche = niche.NicheId });
-        Assert.Equal("resumed", takeover);
+        // Meanwhile another worker (a duplicate activation after the lease ran out) distributes the lead.
+        var takeover = await fixture.Grains.GetGrain<INicheGrain>(niche.NicheId).Distribute(
+            new DistributionRequest(lead, s.WorkspaceId, "TX", null, null, new Dictionary<string, string>(), "takeover"));
+        Assert.Equal(3, takeover.Assignments.Count);
 
         foreach (var (_, interruptions) in fixture.Cluster.OfEverySilo<DistributionInterruptions>())
         {
             interruptions.Release(lead);
         }
-        await Eventually.True(async () => await connection.QuerySingleAsync<long>(
-            "SELECT count(*) FROM audit_log WHERE lead_id = @lead AND action = 'distribution.failed'", new { lead }) == 1, "the stale worker gave up");
+        // The lead grain's turns are serial: this answers once the stale worker's attempt is over.
+        Assert.Equal(LeadStatus.Distributed, (await fixture.Grains.GetGrain<ILeadGrain>(lead).Get())!.Status);
 
-        // Only the charge made before the pause exists; the stale worker neither charged on nor completed.
-        Assert.Equal(1, await connection.QuerySingleAsync<long>("SELECT count(*) FROM lead_assignments WHERE lead_id = @lead", new { lead }));
-        Assert.Equal("approved", await connection.QuerySingleAsync<string>("SELECT status FROM leads WHERE id = @lead", new { lead }));
+        await using var connection = await fixture.Db.OpenConnectionAsync();
+        Assert.Equal(3, await connection.QuerySingleAsync<long>("SELECT count(*) FROM lead_assignments WHERE lead_id = @lead", new { lead }));
+        Assert.Equal(1, await connection.QuerySingleAsync<long>("SELECT count(*) FROM distribution_runs WHERE lead_id = @lead", new { lead }));
         Assert.Equal(0, await connection.QuerySingleAsync<long>(
-            "SELECT count(*) FROM audit_log WHERE lead_id = @lead AND action = 'distribution.completed'", new { lead }));
-        Assert.StartsWith("superseded", await connection.QuerySingleAsync<string>(
-            "SELECT error FROM distribution_runs WHERE lead_id = @lead AND attempt = 1", new { lead }));
-
-        // The lead still completes properly on a later attempt, within its level's limit.
-        var finished = await fixture.Grains.GetGrain<ILeadGrain>(lead).Distribute("ops");
-        Assert.Equal(3, finished.Result!.Assignments.Count);
+            "SELECT count(*) FROM audit_log WHERE lead_id = @lead AND action = 'distribution.failed'", new { lead }));
+        Assert.Equal(4_000 - 300, await connection.QuerySingleAsync<long>(
+            "SELECT sum(balance_cents) FROM providers WHERE workspace_id = @WorkspaceId", new { s.WorkspaceId }));
+        var again = await fixture.Grains.GetGrain<ILeadGrain>(lead).Distribute("ops");
+        Assert.Equal((DistributeOutcome.AlreadyCompleted, takeover.RunId), (again.Outcome, again.Result!.RunId));
         await fixture.AssertInvariantsHold();
     }
 }
