@@ -26,6 +26,8 @@ public static class ServiceCollectionExtensions
         services.TryAddSingleton<LeadStore>();
         services.TryAddSingleton<DistributionStore>();
         services.TryAddSingleton<DeadLetterStore>();
+        services.TryAddSingleton<DistributionCommitter>();
+        services.AddHostedService(sp => sp.GetRequiredService<DistributionCommitter>());
         services.TryAddSingleton<DueLeadSweeper>();
         services.AddHostedService(sp => sp.GetRequiredService<DueLeadSweeper>());
         services.AddSingleton<IScheduledJob, SubscriptionReactivationJob>();

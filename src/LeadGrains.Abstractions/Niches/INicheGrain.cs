@@ -30,10 +30,12 @@ public interface INicheGrain : IGrainWithGuidKey
     Task<SubscriptionView> UpdateSubscription(Guid subscriptionId, string? status, SubscriptionFilterSpec? filters);
 
     /// <summary>
-    /// Distributes one approved lead under the rotation and fairness rules, charging each recipient.
-    /// Called by the lead's grain; a repeat for the same lead resumes its first start position and
-    /// charges nobody twice.
+    /// Distributes one approved lead under the rotation and fairness rules, charging each recipient,
+    /// in one transaction: a repeat for a lead already distributed charges nobody and is refused.
+    /// Called by the lead's grain. Interleaves with itself: the niche plans each lead in turn, without
+    /// waiting for the previous one's commit, and the leads commit in that order, in groups.
     /// </summary>
+    [AlwaysInterleave]
     Task<Distribution.DistributionResult> Distribute(Distribution.DistributionRequest request);
 
     /// <summary>Re-reads the given subscriptions' status after a balance change elsewhere (e.g. a deposit).</summary>

@@ -2,7 +2,7 @@ namespace LeadGrains.Abstractions.Providers;
 
 /// <summary>
 /// One provider (lead buyer): registration, contact, status and deposits. Charges happen inside each
-/// niche's distribution transaction (the SQL function <c>distribute_lead</c>), which locks the
+/// niche's distribution transaction (the SQL function <c>distribute_leads</c>), which locks the
 /// provider's row; the database enforces the rest: a lead reaches a provider once, a balance never goes negative.
 /// </summary>
 public interface IProviderGrain : IGrainWithGuidKey

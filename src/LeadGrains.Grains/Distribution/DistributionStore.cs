@@ -13,9 +13,10 @@ public sealed class DistributionStore(NpgsqlDataSource db)
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
     };
 
-    /// <summary>What <c>distribute_lead</c> answered; see the function for the outcomes.</summary>
+    /// <summary>What <c>distribute_leads</c> answered for one lead; see the function for the outcomes.</summary>
     public sealed record DistributeRow
     {
+        public Guid LeadId { get; init; }
         public string Outcome { get; init; } = "";
         public string? Status { get; init; }
         public string? LeadStatus { get; init; }
@@ -31,44 +32,97 @@ public sealed class DistributionStore(NpgsqlDataSource db)
     }
 
     /// <summary>
-    /// Runs the plan through <c>distribute_lead</c>: one transaction holding every row of the
-    /// distribution. <paramref name="beforeCommit"/> runs once the rows are written and before they
-    /// commit — the instant a crash is most expensive, where fault-injection drills stop or fail.
+    /// Runs the plans through <c>distribute_leads</c> in one transaction and answers one row per
+    /// plan, in order. <paramref name="beforeCommit"/> runs once the rows are written and before
+    /// they commit — the instant a crash is most expensive, where fault-injection drills stop or fail.
     /// </summary>
-    public async Task<DistributeRow> Distribute(DistributionPlan plan, long elapsedMs, Func<Task> beforeCommit)
+    public async Task<IReadOnlyList<DistributeRow>> Distribute(IReadOnlyList<(DistributionPlan Plan, long ElapsedMs)> plans, Func<Task> beforeCommit)
     {
-        var levels = plan.Levels;
-        var candidates = plan.Candidates;
+        var arrays = new PlanArrays();
+        foreach (var (plan, elapsedMs) in plans)
+        {
+            arrays.Add(plan, elapsedMs);
+        }
         await using var connection = await db.OpenConnectionAsync();
         await using var transaction = await connection.BeginTransactionAsync();
-        var row = await connection.QuerySingleAsync<DistributeRow>("""
-            SELECT outcome, status, lead_status, attempt, pointer, assignments::text AS assignments, skipped::text AS skipped, paused_subscription_ids
-              FROM distribute_lead(@LeadId, @NicheId, @RunId, @Actor, @StartedAt, @elapsedMs,
-                                   @ExpectedPointer, @StartLevelOrderPosition, @NextPointer, @traversal,
-                                   @levelIds, @levelMax, @levelPrice, @levelTruncated,
-                                   @candidateLevel, @candidateSubscription, @candidateProvider, @candidateError)
-            """,
-            new
-            {
-                plan.LeadId, plan.NicheId, plan.RunId, plan.Actor, plan.StartedAt, elapsedMs = (int)Math.Min(int.MaxValue, elapsedMs),
-                plan.ExpectedPointer, plan.StartLevelOrderPosition, plan.NextPointer, traversal = plan.Traversal.ToArray(),
-                levelIds = levels.Select(l => l.LevelId).ToArray(),
-                levelMax = levels.Select(l => l.MaxRecipients).ToArray(),
-                levelPrice = levels.Select(l => l.PriceCents).ToArray(),
-                levelTruncated = levels.Select(l => l.Truncated).ToArray(),
-                // The database counts levels from 1.
-                candidateLevel = candidates.Select(c => c.LevelIndex + 1).ToArray(),
-                candidateSubscription = candidates.Select(c => c.SubscriptionId).ToArray(),
-                candidateProvider = candidates.Select(c => c.ProviderId).ToArray(),
-                candidateError = candidates.Select(c => c.EligibilityError).ToArray(),
-            },
-            transaction);
-        if (row.Outcome == "distributed")
+        var rows = (await connection.QueryAsync<DistributeRow>("""
+            SELECT lead_id, outcome, status, lead_status, attempt, pointer, assignments::text AS assignments, skipped::text AS skipped, paused_subscription_ids
+              FROM distribute_leads(@LeadIds, @NicheIds, @RunIds, @Actors, @ServedAt, @ElapsedMs,
+                                    @ExpectedPointers, @Starts, @NextPointers, @FirstSlots, @SlotCounts,
+                                    @LevelIds, @Positions, @MaxRecipients, @Prices, @Truncated, @FirstCandidates, @CandidateCounts,
+                                    @Subscriptions, @Providers, @EligibilityErrors)
+            """, arrays, transaction)).ToList();
+        if (rows.Any(r => r.Outcome == "distributed"))
         {
             await beforeCommit();
         }
         await transaction.CommitAsync();
-        return row;
+        return rows;
+    }
+
+    /// <summary>The plans as the parallel arrays <c>distribute_leads</c> takes (1-based indexes).</summary>
+    private sealed class PlanArrays
+    {
+        private readonly List<Guid> _leadIds = [], _nicheIds = [], _runIds = [], _levelIds = [], _subscriptions = [], _providers = [];
+        private readonly List<string> _actors = [];
+        private readonly List<DateTimeOffset> _servedAt = [];
+        private readonly List<int> _elapsedMs = [], _expectedPointers = [], _starts = [], _nextPointers = [], _firstSlots = [], _slotCounts = [];
+        private readonly List<int> _positions = [], _maxRecipients = [], _firstCandidates = [], _candidateCounts = [];
+        private readonly List<long> _prices = [];
+        private readonly List<bool> _truncated = [], _eligibilityErrors = [];
+
+        public void Add(DistributionPlan plan, long elapsedMs)
+        {
+            _leadIds.Add(plan.LeadId);
+            _nicheIds.Add(plan.NicheId);
+            _runIds.Add(plan.RunId);
+            _actors.Add(plan.Actor);
+            _servedAt.Add(plan.ServedAt);
+            _elapsedMs.Add((int)Math.Min(int.MaxValue, elapsedMs));
+            _expectedPointers.Add(plan.ExpectedPointer);
+            _starts.Add(plan.StartLevelOrderPosition);
+            _nextPointers.Add(plan.NextPointer);
+            _firstSlots.Add(_levelIds.Count + 1);
+            _slotCounts.Add(plan.Levels.Count);
+            foreach (var level in plan.Levels)
+            {
+                _levelIds.Add(level.LevelId);
+                _positions.Add(level.OrderPosition);
+                _maxRecipients.Add(level.MaxRecipients);
+                _prices.Add(level.PriceCents);
+                _truncated.Add(level.Truncated);
+                _firstCandidates.Add(_subscriptions.Count + 1);
+                _candidateCounts.Add(level.Candidates.Count);
+                foreach (var candidate in level.Candidates)
+                {
+                    _subscriptions.Add(candidate.SubscriptionId);
+                    _providers.Add(candidate.ProviderId);
+                    _eligibilityErrors.Add(candidate.EligibilityError);
+                }
+            }
+        }
+
+        public Guid[] LeadIds => [.. _leadIds];
+        public Guid[] NicheIds => [.. _nicheIds];
+        public Guid[] RunIds => [.. _runIds];
+        public string[] Actors => [.. _actors];
+        public DateTimeOffset[] ServedAt => [.. _servedAt];
+        public int[] ElapsedMs => [.. _elapsedMs];
+        public int[] ExpectedPointers => [.. _expectedPointers];
+        public int[] Starts => [.. _starts];
+        public int[] NextPointers => [.. _nextPointers];
+        public int[] FirstSlots => [.. _firstSlots];
+        public int[] SlotCounts => [.. _slotCounts];
+        public Guid[] LevelIds => [.. _levelIds];
+        public int[] Positions => [.. _positions];
+        public int[] MaxRecipients => [.. _maxRecipients];
+        public long[] Prices => [.. _prices];
+        public bool[] Truncated => [.. _truncated];
+        public int[] FirstCandidates => [.. _firstCandidates];
+        public int[] CandidateCounts => [.. _candidateCounts];
+        public Guid[] Subscriptions => [.. _subscriptions];
+        public Guid[] Providers => [.. _providers];
+        public bool[] EligibilityErrors => [.. _eligibilityErrors];
     }
 
     /// <summary>Records a failed attempt (best effort: the caller is already handling a fault). Nothing else of it was written.</summary>
@@ -76,8 +130,8 @@ public sealed class DistributionStore(NpgsqlDataSource db)
     {
         await using var connection = await db.OpenConnectionAsync();
         await connection.ExecuteAsync(
-            "SELECT record_failed_attempt(@RunId, @LeadId, @NicheId, @StartLevelOrderPosition, @error, @Actor, @StartedAt, @now, @durationMs)",
-            new { plan.RunId, plan.LeadId, plan.NicheId, plan.StartLevelOrderPosition, error, plan.Actor, plan.StartedAt, now,
+            "SELECT record_failed_attempt(@RunId, @LeadId, @NicheId, @StartLevelOrderPosition, @error, @Actor, @startedAt, @now, @durationMs)",
+            new { plan.RunId, plan.LeadId, plan.NicheId, plan.StartLevelOrderPosition, error, plan.Actor, startedAt = plan.ServedAt, now,
                   durationMs = (int)Math.Min(int.MaxValue, durationMs) });
     }
 

@@ -12,14 +12,16 @@ namespace LeadGrains.Grains.Niches;
 
 /// <summary>
 /// One niche. It holds its levels, its rotation pointer and each level's least-recently-served
-/// order in memory, and — being non-reentrant — runs one distribution at a time, so no two
-/// fairness decisions of a niche ever race. It plans each distribution from what it holds and has
-/// the database carry the plan out in one transaction (<see cref="DistributionStore.Distribute"/>),
-/// which is also the truth a new activation loads.
+/// order in memory. Its turns are serial, so it plans one lead at a time — start level, traversal,
+/// eligible candidates — and hands each plan to its silo's <see cref="DistributionCommitter"/>
+/// without waiting for the previous one's commit; the database carries the plans out in that
+/// order, each atomically, refusing any whose assumed pointer is no longer true. What commits is
+/// also the truth a new activation loads.
 /// </summary>
 public sealed class NicheGrain(
     NicheStore store,
     DistributionStore runs,
+    DistributionCommitter committer,
     [FromKeyedServices(LeadGrainsClock.Key)] TimeProvider clock,
     DistributionInterruptions interruptions,
     LeadGrainsTelemetry telemetry,
@@ -30,6 +32,13 @@ public sealed class NicheGrain(
     private readonly Dictionary<Guid, SubscriptionRow> _subscriptions = new();
     private readonly Dictionary<Guid, EligibilityFilter> _filters = new();
     private readonly Dictionary<Guid, LeastRecentlyServedQueue> _queues = new();
+
+    // Distributions in flight: planned, handed to the committer, not yet answered.
+    private int _inFlight;
+    private int? _plannedPointer;          // the pointer once every plan in flight commits; null: as committed
+    private bool _resynchronize;           // a plan came back stale: replan from the committed pointer
+    private TaskCompletionSource? _idle;   // completed when nothing is in flight
+    private DateTimeOffset _lastServedAt;
 
     /// <summary>Candidates sent per level beyond what it could take; enough unless that many top candidates cannot pay.</summary>
     private const int CandidateMargin = 16;
@@ -178,19 +187,56 @@ public sealed class NicheGrain(
             throw new InvalidOperationException($"Lead {request.LeadId} belongs to another workspace than niche {NicheId}.");
         }
         var started = clock.GetTimestamp();
-        var plan = Plan(request, Guid.NewGuid(), complete: false);
+        var runId = Guid.NewGuid();
+        DistributionPlan? plan = null;
         DistributionResult result;
         try
         {
-            interruptions.AttemptBegun(request.LeadId);
-            result = await Execute(request, plan, started);
+            for (var complete = false; ;)
+            {
+                await Resynchronize();
+                var first = plan is null;
+                plan = Plan(request, runId, complete);
+                if (first)
+                {
+                    interruptions.AttemptBegun(request.LeadId);
+                }
+                var row = await Commit(plan, started);
+                if (row.Outcome == "distributed")
+                {
+                    result = Learn(plan, row, (long)clock.GetElapsedTime(started).TotalMilliseconds);
+                    break;
+                }
+                switch (row.Outcome)
+                {
+                    case "not_distributable":
+                        _resynchronize = true;   // the plans made after this one assumed its pointer step
+                        throw new LeadNotDistributableException(request.LeadId, row.LeadStatus);
+                    case "stale_pointer":
+                        // The pointer is not where this plan assumed: an earlier lead of this niche did not
+                        // commit, or (during a membership change) another activation moved it. Plan again.
+                        _resynchronize = true;
+                        break;
+                    case "need_more" when !complete:
+                        complete = true;
+                        _resynchronize = true;
+                        break;
+                    default:
+                        throw new InvalidOperationException($"Niche {NicheId} could not distribute lead {request.LeadId}: {row.Outcome}.");
+                }
+            }
         }
         catch (Exception error) when (error is not LeadNotDistributableException)
         {
+            // Whatever this lead did not commit, the plans made after it assumed: they will come back stale.
+            _resynchronize = true;
             var durationMs = (long)clock.GetElapsedTime(started).TotalMilliseconds;
             telemetry.DistributionCompleted(DistributionOutcome.Failed.ToWire(), 0, durationMs);
             logger.LogWarning(error, "Distribution of lead {LeadId} failed", request.LeadId);
-            await RecordFailure(plan, error, durationMs);
+            if (plan is not null)
+            {
+                await RecordFailure(plan, error, durationMs);
+            }
             throw;
         }
         logger.LogInformation(
@@ -200,57 +246,68 @@ public sealed class NicheGrain(
         return result;
     }
 
-    /// <summary>Has the database carry out the plan, planning again if it found the pointer moved or a level's list too short.</summary>
-    private async Task<DistributionResult> Execute(DistributionRequest request, DistributionPlan plan, long started)
+    private async Task<DistributionStore.DistributeRow> Commit(DistributionPlan plan, long started)
     {
-        for (var staleSeen = false; ;)
+        _inFlight++;
+        try
         {
-            var row = await runs.Distribute(plan, (long)clock.GetElapsedTime(started).TotalMilliseconds,
-                () => interruptions.At(InterruptionPoint.BeforeCommit, request.LeadId));
-            switch (row.Outcome)
+            return await committer.Commit(plan, started);
+        }
+        finally
+        {
+            if (--_inFlight == 0)
             {
-                case "distributed":
-                    return Learn(plan, row, (long)clock.GetElapsedTime(started).TotalMilliseconds);
-                case "not_distributable":
-                    throw new LeadNotDistributableException(request.LeadId, row.LeadStatus);
-                case "stale_pointer" when !staleSeen:
-                    // Another activation moved the pointer (possible only during a membership change): adopt its value and plan again.
-                    logger.LogWarning("Niche {NicheId} found its rotation pointer moved by another activation; adopting it", NicheId);
-                    staleSeen = true;
-                    _niche = _niche! with { NextStartLevelOrderPosition = row.Pointer };
-                    plan = Plan(request, plan.RunId, complete: false);
-                    break;
-                case "need_more" when plan.Levels.Any(l => l.Truncated):
-                    plan = Plan(request, plan.RunId, complete: true);
-                    break;
-                default:
-                    throw new InvalidOperationException($"Niche {NicheId} could not distribute lead {request.LeadId}: {row.Outcome}.");
+                _idle?.TrySetResult();
+                _idle = null;
             }
         }
     }
 
     /// <summary>
-    /// Rules 1 and 2 from what this grain holds: the start level, the traversal, and per level the
-    /// eligible candidates in least-recently-served order. Unless <paramref name="complete"/>, a
-    /// level's list stops a margin past what it could possibly need; the database asks for the
-    /// rest in the rare case that many top candidates cannot pay.
+    /// After a plan came back stale, waits until none of this niche's plans is in flight and takes
+    /// the pointer as committed, so the next plans start from the truth.
+    /// </summary>
+    private async Task Resynchronize()
+    {
+        while (_resynchronize)
+        {
+            if (_inFlight > 0)
+            {
+                _idle ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                await _idle.Task;
+                continue;
+            }
+            _resynchronize = false;
+            var pointer = await store.LoadPointer(NicheId);
+            _niche = _niche! with { NextStartLevelOrderPosition = pointer };
+            _plannedPointer = pointer;
+        }
+    }
+
+    /// <summary>
+    /// Rules 1 and 2 from what this grain holds: the start level (from the pointer as it will be once
+    /// the plans in flight commit), the traversal, and per level the eligible candidates in
+    /// least-recently-served order. Unless <paramref name="complete"/>, a level's list stops a margin
+    /// past what it could need, counting what the plans in flight may take from it; the database
+    /// asks for the rest in the rare case that is not enough.
     /// </summary>
     private DistributionPlan Plan(DistributionRequest request, Guid runId, bool complete)
     {
         var lead = new LeadProfile(request.State, request.Zip, request.AmountCents, request.Attributes);
-        var pointer = _niche!.NextStartLevelOrderPosition;
+        var pointer = _plannedPointer ?? _niche!.NextStartLevelOrderPosition;
         var active = ActivePositions();
         var start = active.Count == 0 ? pointer : RotationPointer.ResolveStart(active, pointer);
         var next = active.Count == 0 ? start : RotationPointer.Advance(active, start);
-        IReadOnlyList<int> traversal = active.Count == 0 ? [] : RotationPointer.Traversal(active, start);
+        var traversal = active.Count == 0 ? [] : RotationPointer.Traversal(active, start);
+        var takenInFlight = _inFlight * _levels.Values.Sum(l => l.MaxRecipients);
         var levels = new List<PlannedLevel>();
-        var candidates = new List<PlannedCandidate>();
         var takenBefore = 0;
         foreach (var position in traversal)
         {
             var level = _levels.Values.Single(l => l.OrderPosition == position);
             // Providers taken by earlier levels are passed over here (cross-level dedupe), hence the margin grows with them.
-            var enough = level.MaxRecipients + takenBefore + CandidateMargin;
+            var enough = level.MaxRecipients + takenBefore + takenInFlight + CandidateMargin;
+            var candidates = new List<PlannedCandidate>();
             var eligible = 0;
             var truncated = false;
             foreach (var candidate in _queues[level.Id].InServiceOrder())
@@ -265,13 +322,26 @@ public sealed class NicheGrain(
                     truncated = true;
                     break;
                 }
-                candidates.Add(new PlannedCandidate(levels.Count, candidate.SubscriptionId, candidate.ProviderId, verdict == EligibilityVerdict.Error));
+                candidates.Add(new PlannedCandidate(candidate.SubscriptionId, candidate.ProviderId, verdict == EligibilityVerdict.Error));
                 eligible += verdict == EligibilityVerdict.Eligible ? 1 : 0;
             }
-            levels.Add(new PlannedLevel(level.Id, level.MaxRecipients, level.PriceCents, truncated));
+            levels.Add(new PlannedLevel(level.Id, level.OrderPosition, level.MaxRecipients, level.PriceCents, truncated, candidates));
             takenBefore += level.MaxRecipients;
         }
-        return new DistributionPlan(request.LeadId, NicheId, runId, request.Actor, clock.GetUtcNow(), pointer, start, next, traversal, levels, candidates);
+        _plannedPointer = next;
+        return new DistributionPlan(request.LeadId, NicheId, runId, request.Actor, NextServedAt(), pointer, start, next, levels);
+    }
+
+    /// <summary>
+    /// The clock, but strictly increasing per niche at PostgreSQL's microsecond precision, so the
+    /// order the niche served its leads in is the order of its recipients' last_received_at.
+    /// </summary>
+    private DateTimeOffset NextServedAt()
+    {
+        var now = clock.GetUtcNow();
+        now = now.AddTicks(-(now.Ticks % TimeSpan.TicksPerMicrosecond));
+        _lastServedAt = now > _lastServedAt ? now : _lastServedAt.AddTicks(TimeSpan.TicksPerMicrosecond);
+        return _lastServedAt;
     }
 
     /// <summary>Takes in what the committed distribution did: the pointer moved, who was served, who left the order.</summary>
@@ -282,7 +352,7 @@ public sealed class NicheGrain(
         var skipped = row.SkippedProviders();
         foreach (var assignment in assignments)
         {
-            _queues.GetValueOrDefault(assignment.LevelId)?.MarkServed(assignment.SubscriptionId, plan.StartedAt);
+            _queues.GetValueOrDefault(assignment.LevelId)?.MarkServed(assignment.SubscriptionId, plan.ServedAt);
         }
         foreach (var skip in skipped)
         {
@@ -296,7 +366,7 @@ public sealed class NicheGrain(
         telemetry.DistributionCompleted(row.Status!, assignments.Count, durationMs);
         return new DistributionResult(
             plan.LeadId, plan.RunId, row.Attempt, plan.StartLevelOrderPosition, plan.Traversal, assignments, skipped,
-            durationMs, row.Status!, plan.StartedAt);
+            durationMs, row.Status!, plan.ServedAt);
     }
 
     private async Task RecordFailure(DistributionPlan plan, Exception error, long durationMs)

@@ -130,4 +130,11 @@ public sealed class NicheStore(NpgsqlDataSource db)
             INSERT INTO competition_levels (id, niche_id, name, order_position, max_recipients, price_cents, is_active)
             VALUES (@Id, @nicheId, @Name, @OrderPosition, @MaxRecipients, @PriceCents, @IsActive)
             """, new { level.Id, nicheId, level.Name, level.OrderPosition, level.MaxRecipients, level.PriceCents, level.IsActive }, transaction);
+
+    /// <summary>The niche's rotation pointer as committed.</summary>
+    public async Task<int> LoadPointer(Guid nicheId)
+    {
+        await using var connection = await db.OpenConnectionAsync();
+        return await connection.QuerySingleAsync<int>("SELECT next_start_level_order_position FROM niches WHERE id = @nicheId", new { nicheId });
+    }
 }

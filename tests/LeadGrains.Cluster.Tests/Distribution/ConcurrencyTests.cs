@@ -62,9 +62,10 @@ public sealed class ConcurrencyTests(ClusterFixture fixture) : IClassFixture<Clu
         {
             await using var connection = await fixture.Db.OpenConnectionAsync();
             return await connection.QuerySingleAsync<string>("""
-                SELECT outcome FROM distribute_lead(@lead, @niche, gen_random_uuid(), 'duplicate', now(), 0, 1, 1, 1, ARRAY[1],
-                                                    ARRAY[@level], ARRAY[1], ARRAY[700::bigint], ARRAY[false],
-                                                    ARRAY[1], ARRAY[@subscription], ARRAY[@provider], ARRAY[false])
+                SELECT outcome FROM distribute_leads(ARRAY[@lead], ARRAY[@niche], ARRAY[gen_random_uuid()], ARRAY['duplicate'], ARRAY[now()],
+                                                     ARRAY[0], ARRAY[1], ARRAY[1], ARRAY[1], ARRAY[1], ARRAY[1],
+                                                     ARRAY[@level], ARRAY[1], ARRAY[1], ARRAY[700::bigint], ARRAY[false], ARRAY[1], ARRAY[1],
+                                                     ARRAY[@subscription], ARRAY[@provider], ARRAY[false])
                 """,
                 new { lead, niche = niche.NicheId, level = LevelId(niche, 1), subscription = subscription.SubscriptionId, provider });
         });
@@ -132,7 +133,7 @@ public sealed class BrokenVariantTests(ClusterFixture fixture) : IClassFixture<C
     private async Task InstallReadThenWriteCharge()
     {
         await using var connection = await fixture.Db.OpenConnectionAsync();
-        var definition = await connection.QuerySingleAsync<string>("SELECT pg_get_functiondef('distribute_lead'::regproc)");
+        var definition = await connection.QuerySingleAsync<string>("SELECT pg_get_functiondef('distribute_leads'::regproc)");
         var broken = definition.Replace("ORDER BY p.id FOR NO KEY UPDATE) x;", "ORDER BY p.id) x;\n    PERFORM pg_sleep(0.003);");
         Assert.NotEqual(definition, broken);
         await connection.ExecuteAsync(broken);
