@@ -158,7 +158,7 @@ BEGIN
                 v_p := array_position(p_id, c_provider[v_q]);
                 IF c_error[v_q] THEN
                     v_reason := 'eligibility_error';
-                ELSIF (l_lead[j]::text || c_provider[v_q]::text) = ANY(v_existing) THEN
+                ELSIF cardinality(v_existing) > 0 AND (l_lead[j]::text || c_provider[v_q]::text) = ANY(v_existing) THEN
                     v_reason := 'duplicate';
                     v_receiving := v_receiving || c_provider[v_q];
                 ELSIF v_p IS NULL OR p_status[v_p] <> 'active' THEN

@@ -27,7 +27,7 @@ public sealed record SkippedProvider(
 /// <summary>The record of one distribution attempt (DESIGN rule 5).</summary>
 /// <param name="LeadId">The lead.</param>
 /// <param name="RunId">This attempt's id.</param>
-/// <param name="Attempt">1 for the first attempt; higher for resumed ones.</param>
+/// <param name="Attempt">1 for the first attempt; higher after failed ones (which wrote nothing but their record).</param>
 /// <param name="StartLevelOrderPosition">Where the traversal started (the same for every attempt of a lead).</param>
 /// <param name="Traversal">The order positions visited, in order.</param>
 /// <param name="Assignments">All assignments of the lead, including those of earlier attempts.</param>

@@ -12,7 +12,8 @@ namespace LeadGrains.Grains.Leads;
 /// <summary>
 /// One lead's lifecycle. Its serial turns make approve, reject and distribute of one lead happen
 /// one at a time, so a lead is never distributed twice concurrently by this activation; the lease
-/// in the leads table and the run fencing in the database cover the rest.
+/// in the leads table and the distribution transaction, which re-checks the lead under a row lock,
+/// cover the rest.
 /// </summary>
 public sealed class LeadGrain(
     LeadStore store,
