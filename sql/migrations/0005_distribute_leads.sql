@@ -295,12 +295,13 @@ BEGIN
         UPDATE leads l SET status = r_lead_status[r.j], distributed_at = r.at, distribution_attempts = r_attempt[r.j],
                            next_attempt_at = NULL, lease_until = NULL, updated_at = r.at
           FROM result r WHERE l.id = r.id),
-    -- One audit row tells a whole distribution, assignments and skips included.
+    -- One audit row per distribution; its run row (run_id) holds the assignments and skips.
     audit AS (
         INSERT INTO audit_log (workspace_id, actor, action, lead_id, target_type, target_id, metadata, created_at)
         SELECT n_workspace[array_position(n_id, r.niche)], r.actor, 'distribution.completed', r.id, 'niche', r.niche::text,
                jsonb_build_object('run_id', r.run, 'attempt', r_attempt[r.j], 'status', r_result[r.j],
-                                  'start_level_order_position', r.start, 'assignments', r.assignments, 'skipped', r.skipped),
+                                  'start_level_order_position', r.start, 'assignments', jsonb_array_length(r.assignments),
+                                  'skipped', jsonb_array_length(r.skipped)),
                r.at
           FROM result r)
     SELECT x.id, r_outcome[x.j], r_result[x.j], r_lead_status[x.j], coalesce(r_attempt[x.j], 0), r_pointer[x.j],

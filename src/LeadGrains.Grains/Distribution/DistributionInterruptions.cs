@@ -33,7 +33,7 @@ public sealed class DistributionInterruptions(IHostApplicationLifetime lifetime)
     /// <summary>The next <paramref name="attempts"/> distribution attempts of the lead fail right after they begin.</summary>
     public void FailAttempts(Guid leadId, int attempts) => _failingAttempts[leadId] = attempts;
 
-    /// <summary>The lead's next distribution throws at <paramref name="point"/> (once).</summary>
+    /// <summary>Every distribution of the lead throws at <paramref name="point"/> until disarmed: a lead that always breaks its transaction.</summary>
     public void FailAt(Guid leadId, InterruptionPoint point) => _failures[(leadId, point)] = true;
 
     /// <summary>The lead's next distribution stops at <paramref name="point"/>; the task completes when it got there.</summary>
@@ -80,7 +80,7 @@ public sealed class DistributionInterruptions(IHostApplicationLifetime lifetime)
     /// <summary>Called by the distribution code when it reaches <paramref name="point"/>.</summary>
     public Task At(InterruptionPoint point, Guid leadId)
     {
-        if (_failures.TryRemove((leadId, point), out _))
+        if (_failures.ContainsKey((leadId, point)))
         {
             throw new DistributionInterruptedException(leadId, $"at {point}");
         }

@@ -29,8 +29,8 @@ public sealed class SeedScenarioTests(ClusterFixture fixture) : IClassFixture<Cl
         Assert.Equal(-2500, await connection.QuerySingleAsync<long>(
             "SELECT amount_cents FROM ledger_entries WHERE assignment_id = @AssignmentId AND kind = 'charge'", new { assignment.AssignmentId }));
         Assert.Equal(1, await connection.QuerySingleAsync<long>(
-            "SELECT count(*) FROM audit_log WHERE lead_id = @lead AND action = 'distribution.completed' AND metadata -> 'assignments' -> 0 ->> 'assignment_id' = @id",
-            new { lead, id = assignment.AssignmentId.ToString() }));
+            "SELECT count(*) FROM audit_log WHERE lead_id = @lead AND action = 'distribution.completed' AND (metadata ->> 'run_id')::uuid = @RunId AND (metadata ->> 'assignments')::int = 1",
+            new { lead, distributed.Result.RunId }));
         Assert.Equal(1, await connection.QuerySingleAsync<long>(
             "SELECT count(*) FROM outbox WHERE assignment_id = @AssignmentId AND channel = 'email'", new { assignment.AssignmentId }));
         await fixture.AssertInvariantsHold();
