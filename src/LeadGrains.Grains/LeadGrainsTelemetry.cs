@@ -19,6 +19,8 @@ public sealed class LeadGrainsTelemetry
     private readonly Counter<long> _skips;
     private readonly Histogram<double> _distributionDuration;
     private readonly Counter<long> _ledgerDiscrepancies;
+    private readonly Histogram<int> _groupSize;
+    private readonly Histogram<double> _groupDuration;
 
     public LeadGrainsTelemetry(IMeterFactory meterFactory)
     {
@@ -28,6 +30,8 @@ public sealed class LeadGrainsTelemetry
         _skips = meter.CreateCounter<long>("leadgrains.distribution.skips", description: "Candidates passed over, by reason.");
         _distributionDuration = meter.CreateHistogram<double>("leadgrains.distribution.duration", unit: "ms", description: "Time of one distribution attempt.");
         _ledgerDiscrepancies = meter.CreateCounter<long>("leadgrains.ledger.discrepancies", description: "Invariant violations found by reconciliation.");
+        _groupSize = meter.CreateHistogram<int>("leadgrains.distribution.group.size", unit: "{distribution}", description: "Distributions committed together in one transaction.");
+        _groupDuration = meter.CreateHistogram<double>("leadgrains.distribution.group.duration", unit: "ms", description: "Time of one group-commit transaction, by outcome.");
     }
 
     public void DistributionCompleted(string status, int assignments, double durationMs)
@@ -35,6 +39,14 @@ public sealed class LeadGrainsTelemetry
         _distributions.Add(1, new KeyValuePair<string, object?>("status", status));
         _assignments.Add(assignments);
         _distributionDuration.Record(durationMs, new KeyValuePair<string, object?>("status", status));
+    }
+
+    /// <summary>One group-commit transaction: how many distributions it carried, how long it took, whether it committed.</summary>
+    public void GroupCommitted(int distributions, double durationMs, bool committed)
+    {
+        var outcome = new KeyValuePair<string, object?>("outcome", committed ? "committed" : "failed");
+        _groupSize.Record(distributions, outcome);
+        _groupDuration.Record(durationMs, outcome);
     }
 
     public void LedgerReconciled(int violations) => _ledgerDiscrepancies.Add(violations);

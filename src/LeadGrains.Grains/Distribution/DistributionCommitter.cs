@@ -16,6 +16,7 @@ namespace LeadGrains.Grains.Distribution;
 public sealed class DistributionCommitter(
     DistributionStore store,
     DistributionInterruptions interruptions,
+    LeadGrainsTelemetry telemetry,
     [FromKeyedServices(LeadGrainsClock.Key)] TimeProvider clock,
     ILogger<DistributionCommitter> logger) : BackgroundService
 {
@@ -69,6 +70,7 @@ public sealed class DistributionCommitter(
 
     private async Task Flush(List<Pending> batch)
     {
+        var started = TimeProvider.System.GetTimestamp();   // wall time: the business clock may be virtual
         try
         {
             var plans = batch.Select(p => (p.Plan, (long)clock.GetElapsedTime(p.StartedTimestamp).TotalMilliseconds)).ToList();
@@ -79,6 +81,7 @@ public sealed class DistributionCommitter(
                     await interruptions.At(InterruptionPoint.BeforeCommit, pending.Plan.LeadId);
                 }
             });
+            telemetry.GroupCommitted(batch.Count, TimeProvider.System.GetElapsedTime(started).TotalMilliseconds, committed: true);
             for (var i = 0; i < batch.Count; i++)
             {
                 batch[i].Done.TrySetResult(rows[i]);
@@ -86,6 +89,7 @@ public sealed class DistributionCommitter(
         }
         catch (Exception error) when (batch.Count > 1)
         {
+            telemetry.GroupCommitted(batch.Count, TimeProvider.System.GetElapsedTime(started).TotalMilliseconds, committed: false);
             // One failing distribution must not fail its neighbours: each goes again on its own.
             logger.LogWarning(error, "A transaction of {Count} distributions failed; committing each on its own", batch.Count);
             foreach (var pending in batch)
@@ -95,6 +99,7 @@ public sealed class DistributionCommitter(
         }
         catch (Exception error)
         {
+            telemetry.GroupCommitted(1, TimeProvider.System.GetElapsedTime(started).TotalMilliseconds, committed: false);
             batch[0].Done.TrySetException(error);
         }
     }

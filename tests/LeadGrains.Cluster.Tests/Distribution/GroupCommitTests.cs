@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
 using Dapper;
 using LeadGrains.Abstractions.Leads;
 using LeadGrains.Cluster.Tests.Infrastructure;
@@ -28,6 +30,8 @@ public sealed class GroupCommitTests(ClusterFixture fixture) : IClassFixture<Clu
             leads.Add(await s.Lead(niche));
         }
         var poison = leads[7];
+        var groups = new ConcurrentBag<(int Size, string Outcome)>();
+        using var listener = ListenToGroupSizes(groups);
         foreach (var (_, interruptions) in fixture.Cluster.OfEverySilo<DistributionInterruptions>())
         {
             interruptions.FailAt(poison, InterruptionPoint.BeforeCommit);
@@ -50,6 +54,10 @@ public sealed class GroupCommitTests(ClusterFixture fixture) : IClassFixture<Clu
         }
 
         Assert.Equal("interrupted", outcomes.Single(o => o.lead == poison).Item2);
+        Assert.Contains(groups, g => g.Size > 1);                                        // leads did share transactions
+        Assert.Contains(groups, g => g.Outcome == "failed");                             // the poisoned one's transaction failed ...
+        // ... and the 39 others committed (plans refused as stale, and replanned, count once per try).
+        Assert.True(groups.Where(g => g.Outcome == "committed").Sum(g => g.Size) >= 39);
         Assert.All(outcomes.Where(o => o.lead != poison), o => Assert.Equal(nameof(DistributeOutcome.Completed), o.Item2));
         await using var connection = await fixture.Db.OpenConnectionAsync();
         Assert.Equal(0, await connection.QuerySingleAsync<long>("SELECT count(*) FROM lead_assignments WHERE lead_id = @poison", new { poison }));
@@ -62,5 +70,31 @@ public sealed class GroupCommitTests(ClusterFixture fixture) : IClassFixture<Clu
         Assert.Equal(DistributeOutcome.Completed, retried.Outcome);
         Assert.Equal(5, retried.Result!.Assignments.Count);
         await DistributionInvariants.AssertRotationCycles(fixture.Db, niche.NicheId);
+    }
+
+    private static MeterListener ListenToGroupSizes(ConcurrentBag<(int, string)> groups)
+    {
+        var listener = new MeterListener
+        {
+            InstrumentPublished = (instrument, l) =>
+            {
+                if (instrument.Meter.Name == "LeadGrains" && instrument.Name == "leadgrains.distribution.group.size")
+                {
+                    l.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        listener.SetMeasurementEventCallback<int>((_, size, tags, _) =>
+        {
+            foreach (var tag in tags)
+            {
+                if (tag.Key == "outcome")
+                {
+                    groups.Add((size, (string)tag.Value!));
+                }
+            }
+        });
+        listener.Start();
+        return listener;
     }
 }
