@@ -43,6 +43,9 @@ public sealed class NicheGrain(
     /// <summary>Candidates sent per level beyond what it could take; enough unless that many top candidates cannot pay.</summary>
     private const int CandidateMargin = 16;
 
+    /// <summary>Plans of one lead refused as stale before the attempt counts as failed (and is retried later by the lead's queue).</summary>
+    private const int MaxPlansPerLead = 10;
+
     private Guid NicheId => this.GetPrimaryKey();
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
@@ -192,12 +195,12 @@ public sealed class NicheGrain(
         DistributionResult result;
         try
         {
-            for (var complete = false; ;)
+            var complete = false;
+            for (var tries = 1; ; tries++)
             {
                 await Resynchronize();
-                var first = plan is null;
                 plan = Plan(request, runId, complete);
-                if (first)
+                if (tries == 1)
                 {
                     interruptions.AttemptBegun(request.LeadId);
                 }
@@ -212,7 +215,7 @@ public sealed class NicheGrain(
                     case "not_distributable":
                         _resynchronize = true;   // the plans made after this one assumed its pointer step
                         throw new LeadNotDistributableException(request.LeadId, row.LeadStatus);
-                    case "stale_pointer":
+                    case "stale_pointer" when tries < MaxPlansPerLead:
                         // The pointer is not where this plan assumed: an earlier lead of this niche did not
                         // commit, or (during a membership change) another activation moved it. Plan again.
                         _resynchronize = true;
