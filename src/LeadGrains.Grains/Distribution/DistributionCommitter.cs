@@ -34,37 +34,33 @@ public sealed class DistributionCommitter(
         var pending = new Pending(plan, startedTimestamp, new TaskCompletionSource<DistributionStore.DistributeRow>(TaskCreationOptions.RunContinuationsAsynchronously));
         if (!_pending.Writer.TryWrite(pending))
         {
-            pending.Done.SetException(new OperationCanceledException("The silo is stopping; the distribution was not attempted."));
+            pending.Done.SetException(new OperationCanceledException("The silo is stopping; the distribution was not attempted, and its lead's queue will retry it."));
         }
         return pending.Done.Task;
+    }
+
+    /// <summary>
+    /// Stopping drains: no new plan is taken, and what is already queued is still committed — each
+    /// answered from the database — unless the host's shutdown timeout runs out first.
+    /// </summary>
+    public override Task StopAsync(CancellationToken cancellationToken)
+    {
+        _pending.Writer.TryComplete();
+        return base.StopAsync(cancellationToken);
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var batch = new List<Pending>(MaxBatch);
-        try
+        // Not stoppingToken: the loop ends when StopAsync has completed the queue and it is empty.
+        while (await _pending.Reader.WaitToReadAsync(CancellationToken.None))
         {
-            while (await _pending.Reader.WaitToReadAsync(stoppingToken))
+            while (batch.Count < MaxBatch && _pending.Reader.TryRead(out var next))
             {
-                while (batch.Count < MaxBatch && _pending.Reader.TryRead(out var next))
-                {
-                    batch.Add(next);
-                }
-                await Flush(batch);
-                batch.Clear();
+                batch.Add(next);
             }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // Stopping: whatever is still queued was never attempted, and its lead grains will retry it.
-        }
-        finally
-        {
-            _pending.Writer.TryComplete();
-            while (_pending.Reader.TryRead(out var abandoned))
-            {
-                abandoned.Done.TrySetException(new OperationCanceledException("The silo is stopping; the distribution was not attempted."));
-            }
+            await Flush(batch);
+            batch.Clear();
         }
     }
 
