@@ -34,6 +34,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<IScheduledJob, LedgerReconciliationJob>();
         services.AddSingleton<IScheduledJob, LeadExpiryJob>();
         services.AddSingleton<IScheduledJob, DeadLetterCleanupJob>();
+        services.AddSingleton<IScheduledJob, IdempotencyKeyCleanupJob>();
         services.AddHostedService<ScheduledJobRegistration>();
         return services;
     }

@@ -10,7 +10,7 @@ namespace LeadGrains.Cluster.Tests.Pipeline;
 
 public sealed class ScheduledJobTests(PipelineClusterFixture fixture) : IClassFixture<PipelineClusterFixture>
 {
-    private static readonly string[] Jobs = ["subscription-reactivation", "ledger-reconciliation", "lead-expiry", "dead-letter-cleanup"];
+    private static readonly string[] Jobs = ["subscription-reactivation", "ledger-reconciliation", "lead-expiry", "dead-letter-cleanup", "idempotency-key-cleanup"];
 
     [Fact]
     public async Task Each_job_has_one_reminder_and_runs_once_per_period_with_two_silos()
@@ -127,5 +127,25 @@ public sealed class ScheduledJobTests(PipelineClusterFixture fixture) : IClassFi
 
         var left = (await connection.QueryAsync<Guid>("SELECT id FROM dead_letters WHERE lead_id = @lead", new { lead })).ToHashSet();
         Assert.Equal(new HashSet<Guid> { recent, open }, left);
+    }
+
+    [Fact]
+    public async Task Idempotency_keys_older_than_seven_days_are_deleted()
+    {
+        await using var connection = await fixture.Db.OpenConnectionAsync();
+        var now = fixture.Cluster.Now();
+        var workspace = Guid.NewGuid();
+        foreach (var (key, age) in new[] { ("old", 8.0), ("recent", 6.0) })
+        {
+            await connection.ExecuteAsync("""
+                INSERT INTO api_idempotency_keys (workspace_id, idempotency_key, request_hash, created_at)
+                VALUES (@workspace, @key, 'hash', @at)
+                """, new { workspace, key, at = now - TimeSpan.FromDays(age) });
+        }
+
+        await fixture.Grains.GetGrain<IScheduledJobGrain>("idempotency-key-cleanup").RunNow();
+
+        var left = await connection.QueryAsync<string>("SELECT idempotency_key FROM api_idempotency_keys WHERE workspace_id = @workspace", new { workspace });
+        Assert.Equal(["recent"], left);
     }
 }
