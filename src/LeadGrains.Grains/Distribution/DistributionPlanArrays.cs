@@ -1,66 +1,42 @@
 namespace LeadGrains.Grains.Distribution;
 
-/// <summary>The plans as the parallel arrays <c>distribute_leads</c> takes (1-based indexes).</summary>
-internal sealed class DistributionPlanArrays
+/// <summary>
+/// Plans as the parallel arrays <c>distribute_leads</c> takes: one entry per lead, per traversal
+/// slot (a plan's levels, in order) and per candidate, with 1-based indexes linking them.
+/// </summary>
+internal sealed record DistributionPlanArrays(
+    Guid[] LeadIds, Guid[] NicheIds, Guid[] RunIds, string[] Actors, DateTimeOffset[] ServedAt, int[] ElapsedMs,
+    int[] ExpectedPointers, int[] Starts, int[] NextPointers, int[] FirstSlots, int[] SlotCounts,
+    Guid[] LevelIds, int[] Positions, int[] MaxRecipients, long[] Prices, bool[] Truncated, int[] FirstCandidates, int[] CandidateCounts,
+    Guid[] Subscriptions, Guid[] Providers, bool[] EligibilityErrors)
 {
-    private readonly List<Guid> _leadIds = [], _nicheIds = [], _runIds = [], _levelIds = [], _subscriptions = [], _providers = [];
-    private readonly List<string> _actors = [];
-    private readonly List<DateTimeOffset> _servedAt = [];
-    private readonly List<int> _elapsedMs = [], _expectedPointers = [], _starts = [], _nextPointers = [], _firstSlots = [], _slotCounts = [];
-    private readonly List<int> _positions = [], _maxRecipients = [], _firstCandidates = [], _candidateCounts = [];
-    private readonly List<long> _prices = [];
-    private readonly List<bool> _truncated = [], _eligibilityErrors = [];
-
-    public void Add(DistributionPlan plan, long elapsedMs)
+    public static DistributionPlanArrays From(IReadOnlyList<(DistributionPlan Plan, long ElapsedMs)> plans)
     {
-        _leadIds.Add(plan.LeadId);
-        _nicheIds.Add(plan.NicheId);
-        _runIds.Add(plan.RunId);
-        _actors.Add(plan.Actor);
-        _servedAt.Add(plan.ServedAt);
-        _elapsedMs.Add((int)Math.Min(int.MaxValue, elapsedMs));
-        _expectedPointers.Add(plan.ExpectedPointer);
-        _starts.Add(plan.StartLevelOrderPosition);
-        _nextPointers.Add(plan.NextPointer);
-        _firstSlots.Add(_levelIds.Count + 1);
-        _slotCounts.Add(plan.Levels.Count);
-        foreach (var level in plan.Levels)
-        {
-            _levelIds.Add(level.LevelId);
-            _positions.Add(level.OrderPosition);
-            _maxRecipients.Add(level.MaxRecipients);
-            _prices.Add(level.PriceCents);
-            _truncated.Add(level.Truncated);
-            _firstCandidates.Add(_subscriptions.Count + 1);
-            _candidateCounts.Add(level.Candidates.Count);
-            foreach (var candidate in level.Candidates)
-            {
-                _subscriptions.Add(candidate.SubscriptionId);
-                _providers.Add(candidate.ProviderId);
-                _eligibilityErrors.Add(candidate.EligibilityError);
-            }
-        }
+        var leads = plans.Select(p => p.Plan).ToList();
+        var slots = leads.SelectMany(p => p.Levels).ToList();
+        var candidates = slots.SelectMany(l => l.Candidates).ToList();
+        return new DistributionPlanArrays(
+            [.. leads.Select(p => p.LeadId)], [.. leads.Select(p => p.NicheId)], [.. leads.Select(p => p.RunId)],
+            [.. leads.Select(p => p.Actor)], [.. leads.Select(p => p.ServedAt)],
+            [.. plans.Select(p => (int)Math.Min(int.MaxValue, p.ElapsedMs))],
+            [.. leads.Select(p => p.ExpectedPointer)], [.. leads.Select(p => p.StartLevelOrderPosition)], [.. leads.Select(p => p.NextPointer)],
+            FirstIndexes(leads.Select(p => p.Levels.Count)), [.. leads.Select(p => p.Levels.Count)],
+            [.. slots.Select(l => l.LevelId)], [.. slots.Select(l => l.OrderPosition)], [.. slots.Select(l => l.MaxRecipients)],
+            [.. slots.Select(l => l.PriceCents)], [.. slots.Select(l => l.Truncated)],
+            FirstIndexes(slots.Select(l => l.Candidates.Count)), [.. slots.Select(l => l.Candidates.Count)],
+            [.. candidates.Select(c => c.SubscriptionId)], [.. candidates.Select(c => c.ProviderId)], [.. candidates.Select(c => c.EligibilityError)]);
     }
 
-    public Guid[] LeadIds => [.. _leadIds];
-    public Guid[] NicheIds => [.. _nicheIds];
-    public Guid[] RunIds => [.. _runIds];
-    public string[] Actors => [.. _actors];
-    public DateTimeOffset[] ServedAt => [.. _servedAt];
-    public int[] ElapsedMs => [.. _elapsedMs];
-    public int[] ExpectedPointers => [.. _expectedPointers];
-    public int[] Starts => [.. _starts];
-    public int[] NextPointers => [.. _nextPointers];
-    public int[] FirstSlots => [.. _firstSlots];
-    public int[] SlotCounts => [.. _slotCounts];
-    public Guid[] LevelIds => [.. _levelIds];
-    public int[] Positions => [.. _positions];
-    public int[] MaxRecipients => [.. _maxRecipients];
-    public long[] Prices => [.. _prices];
-    public bool[] Truncated => [.. _truncated];
-    public int[] FirstCandidates => [.. _firstCandidates];
-    public int[] CandidateCounts => [.. _candidateCounts];
-    public Guid[] Subscriptions => [.. _subscriptions];
-    public Guid[] Providers => [.. _providers];
-    public bool[] EligibilityErrors => [.. _eligibilityErrors];
+    /// <summary>Where each group starts in the flattened array that follows, 1-based, given the groups' sizes.</summary>
+    private static int[] FirstIndexes(IEnumerable<int> counts)
+    {
+        var firsts = new List<int>();
+        var first = 1;
+        foreach (var count in counts)
+        {
+            firsts.Add(first);
+            first += count;
+        }
+        return [.. firsts];
+    }
 }

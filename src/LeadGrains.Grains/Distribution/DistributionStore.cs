@@ -16,7 +16,6 @@ public sealed class DistributionStore(NpgsqlDataSource db)
     /// <summary>What <c>distribute_leads</c> answered for one lead; see the function for the outcomes.</summary>
     public sealed record DistributeRow
     {
-        public Guid LeadId { get; init; }
         public string Outcome { get; init; } = "";
         public string? Status { get; init; }
         public string? LeadStatus { get; init; }
@@ -38,15 +37,11 @@ public sealed class DistributionStore(NpgsqlDataSource db)
     /// </summary>
     public async Task<IReadOnlyList<DistributeRow>> Distribute(IReadOnlyList<(DistributionPlan Plan, long ElapsedMs)> plans, Func<Task> beforeCommit)
     {
-        var arrays = new DistributionPlanArrays();
-        foreach (var (plan, elapsedMs) in plans)
-        {
-            arrays.Add(plan, elapsedMs);
-        }
+        var arrays = DistributionPlanArrays.From(plans);
         await using var connection = await db.OpenConnectionAsync();
         await using var transaction = await connection.BeginTransactionAsync();
         var rows = (await connection.QueryAsync<DistributeRow>("""
-            SELECT lead_id, outcome, status, lead_status, attempt, pointer, assignments::text AS assignments, skipped::text AS skipped, paused_subscription_ids
+            SELECT outcome, status, lead_status, attempt, pointer, assignments::text AS assignments, skipped::text AS skipped, paused_subscription_ids
               FROM distribute_leads(@LeadIds, @NicheIds, @RunIds, @Actors, @ServedAt, @ElapsedMs,
                                     @ExpectedPointers, @Starts, @NextPointers, @FirstSlots, @SlotCounts,
                                     @LevelIds, @Positions, @MaxRecipients, @Prices, @Truncated, @FirstCandidates, @CandidateCounts,

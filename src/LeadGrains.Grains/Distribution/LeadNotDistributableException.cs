@@ -7,8 +7,4 @@ namespace LeadGrains.Grains.Distribution;
 /// </summary>
 [GenerateSerializer]
 public sealed class LeadNotDistributableException(Guid leadId, string? leadStatus)
-    : Exception($"Lead {leadId} is {leadStatus ?? "missing"}, not approved; its distribution was refused and nothing was written.")
-{
-    [Id(0)]
-    public string? LeadStatus { get; } = leadStatus;
-}
+    : Exception($"Lead {leadId} is {leadStatus ?? "missing"}, not approved; its distribution was refused and nothing was written.");

@@ -1,4 +1,3 @@
-using Dapper;
 using Npgsql;
 
 namespace LeadGrains.Grains.Jobs;
@@ -8,19 +7,15 @@ namespace LeadGrains.Grains.Jobs;
 /// grow without end. A request repeated later runs again; for deposits that is still one effect,
 /// because the ledger's own idempotency key (provider, key) is kept for good.
 /// </summary>
-public sealed class IdempotencyKeyCleanupJob(NpgsqlDataSource db) : IScheduledJob
+public sealed class IdempotencyKeyCleanupJob(NpgsqlDataSource db) : RetentionCleanupJob(db)
 {
-    public static readonly TimeSpan Retention = TimeSpan.FromDays(7);
+    public override string Name => "idempotency-key-cleanup";
 
-    public string Name => "idempotency-key-cleanup";
+    public override TimeSpan Period => TimeSpan.FromDays(1);
 
-    public TimeSpan Period => TimeSpan.FromDays(1);
+    public override TimeSpan Retention => TimeSpan.FromDays(7);
 
-    public async Task<string> Run(DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        await using var connection = await db.OpenConnectionAsync(cancellationToken);
-        var deleted = await connection.ExecuteAsync(new CommandDefinition(
-            "DELETE FROM api_idempotency_keys WHERE created_at < @cutoff", new { cutoff = now - Retention }, cancellationToken: cancellationToken));
-        return $"deleted {deleted} idempotency key(s) older than {Retention.TotalDays} days";
-    }
+    protected override string DeleteOlderThanCutoff => "DELETE FROM api_idempotency_keys WHERE created_at < @cutoff";
+
+    protected override string RowsDescription => "idempotency key(s)";
 }
