@@ -21,6 +21,8 @@ public sealed class LeadGrainsTelemetry
     private readonly Counter<long> _ledgerDiscrepancies;
     private readonly Histogram<int> _groupSize;
     private readonly Histogram<double> _groupDuration;
+    private readonly Counter<long> _refusals;
+    private readonly Counter<long> _busy;
 
     public LeadGrainsTelemetry(IMeterFactory meterFactory)
     {
@@ -32,6 +34,8 @@ public sealed class LeadGrainsTelemetry
         _ledgerDiscrepancies = meter.CreateCounter<long>("leadgrains.ledger.discrepancies", description: "Invariant violations found by reconciliation.");
         _groupSize = meter.CreateHistogram<int>("leadgrains.distribution.group.size", unit: "{distribution}", description: "Distributions committed together in one transaction.");
         _groupDuration = meter.CreateHistogram<double>("leadgrains.distribution.group.duration", unit: "ms", description: "Time of one group-commit transaction, by outcome.");
+        _refusals = meter.CreateCounter<long>("leadgrains.distribution.refusals", unit: "{decision}", description: "Decisions the database refused and the niche took again, by reason (stale, insufficient_balance).");
+        _busy = meter.CreateCounter<long>("leadgrains.distribution.busy", unit: "{distribution}", description: "Distributions answered busy (a niche or silo at its limit in flight) and queued for later.");
     }
 
     public void DistributionCompleted(string status, int assignments, double durationMs)
@@ -52,4 +56,8 @@ public sealed class LeadGrainsTelemetry
     public void LedgerReconciled(int violations) => _ledgerDiscrepancies.Add(violations);
 
     public void CandidateSkipped(string reason) => _skips.Add(1, new KeyValuePair<string, object?>("reason", reason));
+
+    public void DecisionRefused(string reason) => _refusals.Add(1, new KeyValuePair<string, object?>("reason", reason));
+
+    public void DistributionBusy() => _busy.Add(1);
 }

@@ -18,7 +18,7 @@ public static class ServiceCollectionExtensions
         services.TryAddKeyedSingleton(LeadGrainsClock.Key, TimeProvider.System);
         services.AddMetrics();
         services.TryAddSingleton<LeadGrainsTelemetry>();
-        services.TryAddSingleton<DistributionInterruptions>();
+        services.TryAddSingleton<IDistributionProbe, NoDistributionProbe>();
         services.AddOptions<DistributionQueueOptions>().BindConfiguration(DistributionQueueOptions.Section);
         services.TryAddSingleton<WorkspaceStore>();
         services.TryAddSingleton<NicheStore>();

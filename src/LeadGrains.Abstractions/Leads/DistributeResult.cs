@@ -13,6 +13,8 @@ public enum DistributeOutcome
     NotDistributable,
     /// <summary>The lead does not exist.</summary>
     NotFound,
+    /// <summary>Its niche or silo has its limit of distributions in flight: nothing was done, the lead is queued to be tried again shortly.</summary>
+    Busy,
 }
 
 /// <summary>The answer to a distribute request.</summary>

@@ -48,11 +48,18 @@ public sealed class ProviderQueries(NpgsqlDataSource db)
     public async Task<LedgerPage> Ledger(Guid providerId, PageRequest page)
     {
         await using var connection = await db.OpenConnectionAsync();
-        var total = await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM ledger_entries WHERE provider_id = @providerId", new { providerId });
-        var items = await connection.QueryAsync<LedgerEntryResponse>("""
+        // An assignment is its own charge, so the ledger is the provider's entries and its assignments together.
+        const string Entries = """
             SELECT id AS entry_id, kind, amount_cents, lead_id, assignment_id, created_at, balance_after_cents, reference
               FROM ledger_entries WHERE provider_id = @providerId
-             ORDER BY created_at DESC, id DESC
+            UNION ALL
+            SELECT id, 'charge', -price_cents, lead_id, id, assigned_at, balance_after_cents, NULL
+              FROM lead_assignments WHERE provider_id = @providerId
+            """;
+        var total = await connection.ExecuteScalarAsync<long>($"SELECT count(*) FROM ({Entries}) e", new { providerId });
+        var items = await connection.QueryAsync<LedgerEntryResponse>($"""
+            {Entries}
+             ORDER BY created_at DESC, entry_id DESC
              LIMIT @Limit OFFSET @Offset
             """, new { providerId, page.Limit, page.Offset });
         return new LedgerPage(items.ToList(), page.Page, page.Limit, total);

@@ -2,64 +2,101 @@ using System.Threading.Channels;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace LeadGrains.Grains.Distribution;
 
 /// <summary>
-/// Group commit for the niches of this silo. A niche grain hands over each distribution plan and
-/// waits for its row; the committer sends every plan waiting at that moment, from any niche, to
-/// <c>distribute_leads</c> as one transaction, while the next plans gather for the following one.
-/// Under load that is one transaction, one round trip and one WAL flush for many distributions;
-/// alone, a plan goes at once. The function treats the leads one after another, exactly as if each
-/// were committed alone, so batching changes the cost, never the outcome.
+/// Group commit for the niches of this silo. A niche grain hands over each decided distribution and
+/// waits for its row; each of the committer's lanes sends every plan waiting at that moment to
+/// <c>record_distributions</c> as one transaction, while the next plans gather for the following
+/// one. A niche always uses the same lane, so its plans are recorded in the order it decided them;
+/// the lanes run side by side, so no single serial section is shared by every niche of the silo.
+/// The function treats the leads one after another, exactly as if each were recorded alone, so
+/// batching changes the cost, never the outcome.
 /// </summary>
-public sealed class DistributionCommitter(
-    DistributionStore store,
-    DistributionInterruptions interruptions,
-    LeadGrainsTelemetry telemetry,
-    [FromKeyedServices(LeadGrainsClock.Key)] TimeProvider clock,
-    ILogger<DistributionCommitter> logger) : BackgroundService
+public sealed class DistributionCommitter : BackgroundService
 {
     /// <summary>Plans per transaction at most: bounds the locks one transaction holds and its duration.</summary>
     public const int MaxBatch = 128;
 
-    private sealed record Pending(DistributionPlan Plan, long StartedTimestamp, TaskCompletionSource<DistributionStore.DistributeRow> Done);
+    private sealed record Pending(DistributionPlan Plan, long StartedTimestamp, TaskCompletionSource<DistributionStore.RecordedRow> Done);
 
-    private readonly Channel<Pending> _pending = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly DistributionStore _store;
+    private readonly IDistributionProbe _probe;
+    private readonly LeadGrainsTelemetry _telemetry;
+    private readonly TimeProvider _clock;
+    private readonly ILogger<DistributionCommitter> _logger;
+    private readonly int _maxQueued;
+    private readonly Channel<Pending>[] _lanes;
+    private int _queued;
 
-    /// <summary>Queues the plan for the next transaction; completes with the database's answer for it, or fails with the transaction.</summary>
-    /// <param name="startedTimestamp">When the distribution began (<see cref="TimeProvider.GetTimestamp"/>), for its recorded duration.</param>
-    public Task<DistributionStore.DistributeRow> Commit(DistributionPlan plan, long startedTimestamp)
+    public DistributionCommitter(
+        DistributionStore store,
+        IDistributionProbe probe,
+        LeadGrainsTelemetry telemetry,
+        [FromKeyedServices(LeadGrainsClock.Key)] TimeProvider clock,
+        IOptions<DistributionQueueOptions> options,
+        ILogger<DistributionCommitter> logger)
     {
-        var pending = new Pending(plan, startedTimestamp, new TaskCompletionSource<DistributionStore.DistributeRow>(TaskCreationOptions.RunContinuationsAsynchronously));
-        if (!_pending.Writer.TryWrite(pending))
+        (_store, _probe, _telemetry, _clock, _logger) = (store, probe, telemetry, clock, logger);
+        _maxQueued = options.Value.MaxQueuedPerSilo;
+        _lanes = Enumerable.Range(0, Math.Max(1, options.Value.CommitLanes))
+            .Select(_ => Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true }))
+            .ToArray();
+    }
+
+    /// <summary>
+    /// Queues the plan for its lane's next transaction; completes with the database's answer for it,
+    /// or fails with the transaction. Throws <see cref="DistributionBusyException"/> at once when the
+    /// silo already has its limit of plans queued.
+    /// </summary>
+    /// <param name="startedTimestamp">When the distribution began (<see cref="TimeProvider.GetTimestamp"/>), for its recorded duration.</param>
+    public Task<DistributionStore.RecordedRow> Commit(DistributionPlan plan, long startedTimestamp)
+    {
+        if (Interlocked.Increment(ref _queued) > _maxQueued)
         {
+            Interlocked.Decrement(ref _queued);
+            throw new DistributionBusyException("This silo");
+        }
+        var pending = new Pending(plan, startedTimestamp, new TaskCompletionSource<DistributionStore.RecordedRow>(TaskCreationOptions.RunContinuationsAsynchronously));
+        if (!LaneOf(plan.NicheId).Writer.TryWrite(pending))
+        {
+            Interlocked.Decrement(ref _queued);
             pending.Done.SetException(new OperationCanceledException("The silo is stopping; the distribution was not attempted, and its lead's queue will retry it."));
         }
         return pending.Done.Task;
     }
 
     /// <summary>
-    /// Stopping drains: no new plan is taken, and what is already queued is still committed — each
+    /// Stopping drains: no new plan is taken, and what is already queued is still recorded — each
     /// answered from the database — unless the host's shutdown timeout runs out first.
     /// </summary>
     public override Task StopAsync(CancellationToken cancellationToken)
     {
-        _pending.Writer.TryComplete();
+        foreach (var lane in _lanes)
+        {
+            lane.Writer.TryComplete();
+        }
         return base.StopAsync(cancellationToken);
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) => Task.WhenAll(_lanes.Select(lane => Task.Run(() => Drain(lane))));
+
+    private Channel<Pending> LaneOf(Guid nicheId) => _lanes[(uint)nicheId.GetHashCode() % (uint)_lanes.Length];
+
+    private async Task Drain(Channel<Pending> lane)
     {
         var batch = new List<Pending>(MaxBatch);
-        // Not stoppingToken: the loop ends when StopAsync has completed the queue and it is empty.
-        while (await _pending.Reader.WaitToReadAsync(CancellationToken.None))
+        // Not the stopping token: the loop ends when StopAsync has completed the lane and it is empty.
+        while (await lane.Reader.WaitToReadAsync(CancellationToken.None))
         {
-            while (batch.Count < MaxBatch && _pending.Reader.TryRead(out var next))
+            while (batch.Count < MaxBatch && lane.Reader.TryRead(out var next))
             {
                 batch.Add(next);
             }
             await Flush(batch);
+            Interlocked.Add(ref _queued, -batch.Count);
             batch.Clear();
         }
     }
@@ -69,15 +106,15 @@ public sealed class DistributionCommitter(
         var started = TimeProvider.System.GetTimestamp();   // wall time: the business clock may be virtual
         try
         {
-            var plans = batch.Select(p => (p.Plan, (long)clock.GetElapsedTime(p.StartedTimestamp).TotalMilliseconds)).ToList();
-            var rows = await store.Distribute(plans, async () =>
+            var plans = batch.Select(p => (p.Plan, (long)_clock.GetElapsedTime(p.StartedTimestamp).TotalMilliseconds)).ToList();
+            var rows = await _store.Record(plans, async () =>
             {
                 foreach (var pending in batch)
                 {
-                    await interruptions.At(InterruptionPoint.BeforeCommit, pending.Plan.LeadId);
+                    await _probe.At(InterruptionPoint.BeforeCommit, pending.Plan.LeadId);
                 }
             });
-            telemetry.GroupCommitted(batch.Count, TimeProvider.System.GetElapsedTime(started).TotalMilliseconds, committed: true);
+            _telemetry.GroupCommitted(batch.Count, TimeProvider.System.GetElapsedTime(started).TotalMilliseconds, committed: true);
             for (var i = 0; i < batch.Count; i++)
             {
                 batch[i].Done.TrySetResult(rows[i]);
@@ -85,9 +122,9 @@ public sealed class DistributionCommitter(
         }
         catch (Exception error) when (batch.Count > 1)
         {
-            telemetry.GroupCommitted(batch.Count, TimeProvider.System.GetElapsedTime(started).TotalMilliseconds, committed: false);
+            _telemetry.GroupCommitted(batch.Count, TimeProvider.System.GetElapsedTime(started).TotalMilliseconds, committed: false);
             // One failing distribution must not fail its neighbours: each goes again on its own.
-            logger.LogWarning(error, "A transaction of {Count} distributions failed; committing each on its own", batch.Count);
+            _logger.LogWarning(error, "A transaction of {Count} distributions failed; recording each on its own", batch.Count);
             foreach (var pending in batch)
             {
                 await Flush([pending]);
@@ -95,7 +132,7 @@ public sealed class DistributionCommitter(
         }
         catch (Exception error)
         {
-            telemetry.GroupCommitted(1, TimeProvider.System.GetElapsedTime(started).TotalMilliseconds, committed: false);
+            _telemetry.GroupCommitted(1, TimeProvider.System.GetElapsedTime(started).TotalMilliseconds, committed: false);
             batch[0].Done.TrySetException(error);
         }
     }

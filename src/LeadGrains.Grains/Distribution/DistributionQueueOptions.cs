@@ -26,9 +26,24 @@ public sealed class DistributionQueueOptions
     /// <summary>How long an attempt may run before another silo may take the lead over.</summary>
     public TimeSpan Lease { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>When a lead whose attempt was answered busy, timed out or met a stopping silo is tried again (not a failed attempt).</summary>
+    public TimeSpan BusyRetryDelay { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>How often each silo looks for due leads (retries, and attempts orphaned by a dead silo).</summary>
     public TimeSpan SweepInterval { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>At most this many due leads are woken per sweep.</summary>
     public int SweepBatch { get; set; } = 500;
+
+    /// <summary>
+    /// Group-commit lanes per silo: each records its niches' distributions one transaction at a
+    /// time, the lanes side by side (a niche always uses the same lane, to keep its order).
+    /// </summary>
+    public int CommitLanes { get; set; } = 2;
+
+    /// <summary>Distributions one niche accepts in flight; past it a caller is answered busy at once.</summary>
+    public int MaxInFlightPerNiche { get; set; } = 512;
+
+    /// <summary>Distributions a silo accepts queued for recording; past it a caller is answered busy at once.</summary>
+    public int MaxQueuedPerSilo { get; set; } = 8192;
 }

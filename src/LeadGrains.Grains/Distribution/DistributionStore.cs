@@ -13,41 +13,41 @@ public sealed class DistributionStore(NpgsqlDataSource db)
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
     };
 
-    /// <summary>What <c>distribute_leads</c> answered for one lead; see the function for the outcomes.</summary>
-    public sealed record DistributeRow
+    /// <summary>What <c>record_distributions</c> answered for one lead.</summary>
+    public sealed record RecordedRow
     {
+        /// <summary><c>recorded</c>, <c>not_distributable</c>, <c>stale</c> or <c>insufficient_balance</c>; only <c>recorded</c> wrote anything.</summary>
         public string Outcome { get; init; } = "";
-        public string? Status { get; init; }
         public string? LeadStatus { get; init; }
         public int Attempt { get; init; }
+
+        /// <summary>The niche's distribution version and pointer after this lead (recorded) or as committed (refused).</summary>
+        public long Version { get; init; }
         public int Pointer { get; init; }
-        public string? Assignments { get; init; }
-        public string? Skipped { get; init; }
-        public Guid[]? PausedSubscriptionIds { get; init; }
 
-        public IReadOnlyList<AssignmentRecord> AssignmentRecords() => JsonSerializer.Deserialize<List<AssignmentRecord>>(Assignments ?? "[]", Json)!;
-
-        public IReadOnlyList<SkippedProvider> SkippedProviders() => JsonSerializer.Deserialize<List<SkippedProvider>>(Skipped ?? "[]", Json)!;
+        /// <summary>Per assignment of the plan, its provider's balance after it (recorded) or as it stands (insufficient_balance).</summary>
+        public long[] Balances { get; init; } = [];
+        public Guid[] PausedSubscriptionIds { get; init; } = [];
     }
 
     /// <summary>
-    /// Runs the plans through <c>distribute_leads</c> in one transaction and answers one row per
-    /// plan, in order. <paramref name="beforeCommit"/> runs once the rows are written and before
-    /// they commit — the instant a crash is most expensive, where fault-injection drills stop or fail.
+    /// Guards and records the plans through <c>record_distributions</c> in one transaction and one
+    /// round trip, answering one row per plan, in order. <paramref name="beforeCommit"/> runs once
+    /// the rows are written and before they commit — the instant a crash is most expensive.
     /// </summary>
-    public async Task<IReadOnlyList<DistributeRow>> Distribute(IReadOnlyList<(DistributionPlan Plan, long ElapsedMs)> plans, Func<Task> beforeCommit)
+    public async Task<IReadOnlyList<RecordedRow>> Record(IReadOnlyList<(DistributionPlan Plan, long ElapsedMs)> plans, Func<Task> beforeCommit)
     {
         var arrays = DistributionPlanArrays.From(plans);
         await using var connection = await db.OpenConnectionAsync();
         await using var transaction = await connection.BeginTransactionAsync();
-        var rows = (await connection.QueryAsync<DistributeRow>("""
-            SELECT outcome, status, lead_status, attempt, pointer, assignments::text AS assignments, skipped::text AS skipped, paused_subscription_ids
-              FROM distribute_leads(@LeadIds, @NicheIds, @RunIds, @Actors, @ServedAt, @ElapsedMs,
-                                    @ExpectedPointers, @Starts, @NextPointers, @FirstSlots, @SlotCounts,
-                                    @LevelIds, @Positions, @MaxRecipients, @Prices, @Truncated, @FirstCandidates, @CandidateCounts,
-                                    @Subscriptions, @Providers, @EligibilityErrors)
+        var rows = (await connection.QueryAsync<RecordedRow>("""
+            SELECT outcome, lead_status, attempt, version, pointer, balances, paused_subscription_ids
+              FROM record_distributions(@LeadIds, @NicheIds, @RunIds, @Actors, @ServedAt, @ElapsedMs,
+                                        @Versions, @Starts, @NextPointers, @Statuses,
+                                        @Traversals::text[], @AssignmentLists::text[], @SkippedLists::text[], @FirstAssignments, @AssignmentCounts,
+                                        @AssignmentIds, @Providers, @Subscriptions, @Levels, @Prices, @ShortProviders)
             """, arrays, transaction)).ToList();
-        if (rows.Any(r => r.Outcome == "distributed"))
+        if (rows.Any(r => r.Outcome == "recorded"))
         {
             await beforeCommit();
         }

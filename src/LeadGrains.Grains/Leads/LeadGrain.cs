@@ -19,7 +19,7 @@ public sealed class LeadGrain(
     LeadStore store,
     DistributionStore runs,
     IOptions<DistributionQueueOptions> queueOptions,
-    DistributionInterruptions interruptions,
+    IDistributionProbe probe,
     [FromKeyedServices(LeadGrainsClock.Key)] TimeProvider clock,
     ILogger<LeadGrain> logger) : Grain, ILeadGrain
 {
@@ -157,12 +157,24 @@ public sealed class LeadGrain(
         {
             return new DistributeResult(DistributeOutcome.NotFound, "", null);
         }
-        if (lead.Status is LeadStatus.Approved or LeadStatus.Failed)
+        if (lead.Status == LeadStatus.Failed)
+        {
+            // Only an approved lead is distributed: a dead-lettered one is approved again for a fresh round first
+            // (due once the lease would have run out, so the sweeper stays away from this attempt).
+            var now = clock.GetUtcNow();
+            lead = _lead = await store.Transition(LeadId, [LeadStatus.Failed], LeadStatus.Approved, actor, "distribution.queued",
+                new { previous_status = LeadStatus.Failed }, now, dueAt: now + Queue.Lease) ?? await store.Find(LeadId);
+        }
+        if (lead!.Status == LeadStatus.Approved)
         {
             try
             {
                 var result = await RunAttempt(actor);
                 return new DistributeResult(DistributeOutcome.Completed, _lead?.Status ?? "", result);
+            }
+            catch (DistributionBusyException)
+            {
+                return new DistributeResult(DistributeOutcome.Busy, LeadStatus.Approved, null);
             }
             catch (LeadNotDistributableException)
             {
@@ -183,7 +195,7 @@ public sealed class LeadGrain(
     {
         var lead = _lead!;
         // Outside the try: a drill holding here and killing the silo must leave no trace, as a crash would.
-        await interruptions.At(InterruptionPoint.BeforeAttempt, LeadId);
+        await probe.At(InterruptionPoint.BeforeAttempt, LeadId);
         try
         {
             var result = await GrainFactory.GetGrain<INicheGrain>(lead.NicheId).Distribute(new DistributionRequest(
@@ -191,6 +203,15 @@ public sealed class LeadGrain(
             // The niche's completion wrote this status; no need to read the row back on the hot path.
             _lead = lead with { Status = LeadStatus.AfterDistribution(result.Assignments.Count) };
             return result;
+        }
+        catch (Exception error) when (IsNoFault(error))
+        {
+            // Busy, timed out or stopping: the distribution was not refused, and it may yet be recorded. It is
+            // not a failed attempt; the queue tries the lead again shortly (and finds it done if it was).
+            var retryAt = clock.GetUtcNow() + Queue.BusyRetryDelay;
+            await store.Postpone(LeadId, retryAt);
+            logger.LogInformation("Distribution attempt of lead {LeadId} postponed to {RetryAt}: {Reason}", LeadId, retryAt, error.GetType().Name);
+            throw;
         }
         catch (Exception error) when (error is not LeadNotDistributableException)
         {
@@ -201,6 +222,8 @@ public sealed class LeadGrain(
             throw;
         }
     }
+
+    private static bool IsNoFault(Exception error) => error is DistributionBusyException or TimeoutException or OperationCanceledException;
 
     /// <summary>Runs the queued attempt in a turn of its own, after the current call has answered.</summary>
     private Task WakeUp() => this.AsReference<ILeadGrain>().RunDueAttempt();

@@ -106,6 +106,15 @@ public sealed class LeadStore(NpgsqlDataSource db)
             """, new { leadId, now, leaseUntil = now + lease }) == 1;
     }
 
+    /// <summary>Ends the lease of an attempt that did not fail (busy, timed out) and makes the lead due again at <paramref name="dueAt"/>.</summary>
+    public async Task Postpone(Guid leadId, DateTimeOffset dueAt)
+    {
+        await using var connection = await db.OpenConnectionAsync();
+        await connection.ExecuteAsync(
+            "UPDATE leads SET next_attempt_at = @dueAt, lease_until = NULL WHERE id = @leadId AND status = 'approved'",
+            new { leadId, dueAt });
+    }
+
     public sealed record FailureOutcome
     {
         public string Outcome { get; init; } = "";

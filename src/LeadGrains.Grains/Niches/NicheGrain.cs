@@ -7,23 +7,26 @@ using LeadGrains.Domain.Distribution;
 using LeadGrains.Domain.Eligibility;
 using LeadGrains.Grains.Distribution;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace LeadGrains.Grains.Niches;
 
 /// <summary>
-/// One niche. It holds its levels, its rotation pointer and each level's least-recently-served
-/// order in memory. Its turns are serial, so it plans one lead at a time — start level, traversal,
-/// eligible candidates — and hands each plan to its silo's <see cref="DistributionCommitter"/>
-/// without waiting for the previous one's commit; the database carries the plans out in that
-/// order, each atomically, refusing any whose assumed pointer is no longer true. What commits is
-/// also the truth a new activation loads.
+/// One niche. It holds its levels, its rotation pointer and version, each level's
+/// least-recently-served order and what its providers can spend, and decides each lead's whole
+/// distribution from that alone — start level, traversal, recipients, skips, status — in one serial
+/// turn. It hands the decision to its silo's <see cref="DistributionCommitter"/> and, without
+/// waiting for the commit, may decide the next lead as if this one were recorded; the database
+/// records the decisions in that order, each atomically, and refuses any that is no longer true
+/// (the lead is not approved, the niche's version moved, a balance does not cover a charge).
 /// </summary>
 public sealed class NicheGrain(
     NicheStore store,
     DistributionStore runs,
     DistributionCommitter committer,
     [FromKeyedServices(LeadGrainsClock.Key)] TimeProvider clock,
-    DistributionInterruptions interruptions,
+    IDistributionProbe probe,
+    IOptions<DistributionQueueOptions> options,
     LeadGrainsTelemetry telemetry,
     ILogger<NicheGrain> logger) : Grain, INicheGrain
 {
@@ -32,27 +35,38 @@ public sealed class NicheGrain(
     private readonly Dictionary<Guid, SubscriptionRow> _subscriptions = new();
     private readonly Dictionary<Guid, EligibilityFilter> _filters = new();
     private readonly Dictionary<Guid, LeastRecentlyServedQueue> _queues = new();
+    private readonly ProviderBalances _balances = new();
 
-    // Distributions in flight: planned, handed to the committer, not yet answered.
+    // Distributions in flight: decided, handed to the committer, not yet answered. The next decision
+    // assumes they all are recorded: the pointer and version step on, their recipients were served
+    // and charged.
     private int _inFlight;
-    private int? _plannedPointer;          // the pointer once every plan in flight commits; null: as committed
-    private bool _resynchronize;           // a plan came back stale: replan from the committed pointer
+    private int? _plannedPointer;          // the pointer once every plan in flight is recorded; null: as committed
+    private long? _plannedVersion;
+    private bool _resynchronize;           // a plan was refused or failed: reload what the database holds before deciding again
     private TaskCompletionSource? _idle;   // completed when nothing is in flight
     private DateTimeOffset _lastServedAt;
 
-    /// <summary>Candidates sent per level beyond what it could take; enough unless that many top candidates cannot pay.</summary>
-    private const int CandidateMargin = 16;
-
-    /// <summary>Plans of one lead refused as stale before the attempt counts as failed (and is retried later by the lead's queue).</summary>
+    /// <summary>Decisions of one lead refused (stale version, a balance spent elsewhere) before the attempt counts as failed.</summary>
     private const int MaxPlansPerLead = 10;
 
     private Guid NicheId => this.GetPrimaryKey();
 
-    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    public override async Task OnActivateAsync(CancellationToken cancellationToken) => await Reload();
+
+    /// <summary>Takes the niche as the database holds it: configuration, pointer and version, subscriptions and their providers' balances.</summary>
+    private async Task Reload()
     {
         var snapshot = await store.Load(NicheId);
+        _levels.Clear();
+        _subscriptions.Clear();
+        _filters.Clear();
+        _queues.Clear();
+        _plannedPointer = null;
+        _plannedVersion = null;
         if (snapshot is null)
         {
+            _niche = null;
             return;
         }
         _niche = snapshot.Niche;
@@ -176,6 +190,12 @@ public sealed class NicheGrain(
         {
             return;
         }
+        if (_inFlight > 0)
+        {
+            // A balance read now may already include charges still reserved here: take it all afresh once idle.
+            _resynchronize = true;
+            return;
+        }
         foreach (var row in await store.LoadSubscriptions(NicheId, subscriptionIds))
         {
             Track(row);
@@ -189,49 +209,48 @@ public sealed class NicheGrain(
         {
             throw new InvalidOperationException($"Lead {request.LeadId} belongs to another workspace than niche {NicheId}.");
         }
+        if (_inFlight >= options.Value.MaxInFlightPerNiche)
+        {
+            throw new DistributionBusyException($"Niche {NicheId}");
+        }
         var started = clock.GetTimestamp();
-        var runId = Guid.NewGuid();
+        var runId = Guid.CreateVersion7();
         DistributionPlan? plan = null;
         DistributionResult result;
         try
         {
-            var complete = false;
             for (var tries = 1; ; tries++)
             {
                 await Resynchronize();
-                plan = Plan(request, runId, complete);
+                plan = Decide(request, runId);
                 if (tries == 1)
                 {
-                    interruptions.AttemptBegun(request.LeadId);
+                    probe.AttemptBegun(request.LeadId);
                 }
                 var row = await Commit(plan, started);
-                if (row.Outcome == "distributed")
+                if (row.Outcome == "recorded")
                 {
                     result = Learn(plan, row, (long)clock.GetElapsedTime(started).TotalMilliseconds);
                     break;
                 }
+                // Refused: nothing was written, and the plans decided after this one assumed it was.
+                _resynchronize = true;
                 switch (row.Outcome)
                 {
                     case "not_distributable":
-                        _resynchronize = true;   // the plans made after this one assumed its pointer step
                         throw new LeadNotDistributableException(request.LeadId, row.LeadStatus);
-                    case "stale_pointer" when tries < MaxPlansPerLead:
-                        // The pointer is not where this plan assumed: an earlier lead of this niche did not
-                        // commit, or (during a membership change) another activation moved it. Plan again.
-                        _resynchronize = true;
-                        break;
-                    case "need_more" when !complete:
-                        complete = true;
-                        _resynchronize = true;
+                    case "stale" or "insufficient_balance" when tries < MaxPlansPerLead:
+                        // An earlier lead of this niche was refused, another activation moved the version
+                        // (membership change), or another niche spent a balance first: decide again.
+                        telemetry.DecisionRefused(row.Outcome);
                         break;
                     default:
-                        throw new InvalidOperationException($"Niche {NicheId} could not distribute lead {request.LeadId}: {row.Outcome}.");
+                        throw new InvalidOperationException($"Niche {NicheId} could not distribute lead {request.LeadId}: {row.Outcome} after {tries} decisions.");
                 }
             }
         }
-        catch (Exception error) when (error is not LeadNotDistributableException)
+        catch (Exception error) when (error is not (LeadNotDistributableException or DistributionBusyException))
         {
-            // Whatever this lead did not commit, the plans made after it assumed: they will come back stale.
             _resynchronize = true;
             var durationMs = (long)clock.GetElapsedTime(started).TotalMilliseconds;
             telemetry.DistributionCompleted(DistributionOutcome.Failed.ToWire(), 0, durationMs);
@@ -245,19 +264,26 @@ public sealed class NicheGrain(
         logger.LogInformation(
             "Distributed lead {LeadId} (attempt {Attempt}, start {Start}): {Status}, {Assignments} assignment(s), {Skipped} skip(s) in {DurationMs} ms",
             request.LeadId, result.Attempt, result.StartLevelOrderPosition, result.Status, result.Assignments.Count, result.Skipped.Count, result.DurationMs);
-        await interruptions.At(InterruptionPoint.AfterCommit, request.LeadId);
+        await probe.At(InterruptionPoint.AfterCommit, request.LeadId);
         return result;
     }
 
-    private async Task<DistributionStore.DistributeRow> Commit(DistributionPlan plan, long started)
+    /// <summary>Hands the decision over and waits for the database's answer; the plan's reservations end with it.</summary>
+    private async Task<DistributionStore.RecordedRow> Commit(DistributionPlan plan, long started)
     {
         _inFlight++;
         try
         {
-            return await committer.Commit(plan, started);
+            var row = await committer.Commit(plan, started);
+            if (row.Outcome is "recorded" or "insufficient_balance")
+            {
+                _balances.Report(plan.Assignments, row.Balances);
+            }
+            return row;
         }
         finally
         {
+            _balances.Release(plan.Assignments);
             if (--_inFlight == 0)
             {
                 _idle?.TrySetResult();
@@ -267,8 +293,8 @@ public sealed class NicheGrain(
     }
 
     /// <summary>
-    /// After a plan came back stale, waits until none of this niche's plans is in flight and takes
-    /// the pointer as committed, so the next plans start from the truth.
+    /// After a decision was refused or failed, waits until none of this niche's plans is in flight
+    /// and reloads the niche, so the next decisions start from what the database holds.
     /// </summary>
     private async Task Resynchronize()
     {
@@ -281,58 +307,61 @@ public sealed class NicheGrain(
                 continue;
             }
             _resynchronize = false;
-            var pointer = await store.LoadPointer(NicheId);
-            _niche = _niche! with { NextStartLevelOrderPosition = pointer };
-            _plannedPointer = pointer;
+            await Reload();
+            RequireExists();
         }
     }
 
     /// <summary>
-    /// Rules 1 and 2 from what this grain holds: the start level (from the pointer as it will be once
-    /// the plans in flight commit), the traversal, and per level the eligible candidates in
-    /// least-recently-served order. Unless <paramref name="complete"/>, a level's list stops a margin
-    /// past what it could need, counting what the plans in flight may take from it; the database
-    /// asks for the rest in the rare case that is not enough.
+    /// Rules 1, 2, 3 and 5 from what this grain holds: the start level (from the pointer as it will
+    /// be once the plans in flight are recorded), the traversal, and per level the recipients in
+    /// least-recently-served order that can pay (<see cref="DistributionDecision"/>). The decision is
+    /// taken as done at once — recipients served, charges reserved, pointer and version stepped — so
+    /// the next lead is decided after it.
     /// </summary>
-    private DistributionPlan Plan(DistributionRequest request, Guid runId, bool complete)
+    private DistributionPlan Decide(DistributionRequest request, Guid runId)
     {
         var lead = new LeadProfile(request.State, request.Zip, request.AmountCents, request.Attributes);
         var pointer = _plannedPointer ?? _niche!.NextStartLevelOrderPosition;
+        var version = _plannedVersion ?? _niche!.DistributionVersion;
         var active = ActivePositions();
         var start = active.Count == 0 ? pointer : RotationPointer.ResolveStart(active, pointer);
         var next = active.Count == 0 ? start : RotationPointer.Advance(active, start);
-        var traversal = active.Count == 0 ? [] : RotationPointer.Traversal(active, start);
-        var takenInFlight = _inFlight * _levels.Values.Sum(l => l.MaxRecipients);
-        var levels = new List<PlannedLevel>();
-        var takenBefore = 0;
-        foreach (var position in traversal)
+        IReadOnlyList<int> traversal = active.Count == 0 ? [] : RotationPointer.Traversal(active, start);
+        var levels = traversal
+            .Select(position => _levels.Values.Single(l => l.OrderPosition == position))
+            .Select(level => new LevelToFill(level.Id, level.OrderPosition, level.MaxRecipients, level.PriceCents, Candidates(level.Id, lead)))
+            .ToList();
+        var decision = DistributionDecision.Decide(levels, _balances.Available);
+
+        var servedAt = NextServedAt();
+        var assignments = decision.Assignments
+            .Select(a => new AssignmentRecord(Guid.CreateVersion7(), a.ProviderId, a.SubscriptionId, a.LevelId, a.PriceCents))
+            .ToList();
+        foreach (var assignment in assignments)
         {
-            var level = _levels.Values.Single(l => l.OrderPosition == position);
-            // Providers taken by earlier levels are passed over here (cross-level dedupe), hence the margin grows with them.
-            var enough = level.MaxRecipients + takenBefore + takenInFlight + CandidateMargin;
-            var candidates = new List<PlannedCandidate>();
-            var eligible = 0;
-            var truncated = false;
-            foreach (var candidate in _queues[level.Id].InServiceOrder())
-            {
-                var verdict = _filters.GetValueOrDefault(candidate.SubscriptionId, EligibilityFilter.AcceptAll).Evaluate(lead);
-                if (verdict == EligibilityVerdict.NotEligible)
-                {
-                    continue;
-                }
-                if (!complete && eligible == enough)
-                {
-                    truncated = true;
-                    break;
-                }
-                candidates.Add(new PlannedCandidate(candidate.SubscriptionId, candidate.ProviderId, verdict == EligibilityVerdict.Error));
-                eligible += verdict == EligibilityVerdict.Eligible ? 1 : 0;
-            }
-            levels.Add(new PlannedLevel(level.Id, level.OrderPosition, level.MaxRecipients, level.PriceCents, truncated, candidates));
-            takenBefore += level.MaxRecipients;
+            _queues[assignment.LevelId].MarkServed(assignment.SubscriptionId, servedAt);
         }
+        _balances.Reserve(assignments);
         _plannedPointer = next;
-        return new DistributionPlan(request.LeadId, NicheId, runId, request.Actor, NextServedAt(), pointer, start, next, levels);
+        _plannedVersion = version + 1;
+        return new DistributionPlan(
+            request.LeadId, NicheId, runId, request.Actor, servedAt, version, start, next, traversal, assignments,
+            decision.Skipped.Select(s => new SkippedProvider(s.ProviderId, s.SubscriptionId, s.Reason)).ToList(),
+            decision.Outcome.ToWire(), decision.ShortProviders);
+    }
+
+    /// <summary>The level's subscriptions whose filters take the lead, least recently served first, read only as far as needed.</summary>
+    private IEnumerable<Candidate> Candidates(Guid levelId, LeadProfile lead)
+    {
+        foreach (var entry in _queues[levelId].InServiceOrder())
+        {
+            var verdict = _filters.GetValueOrDefault(entry.SubscriptionId, EligibilityFilter.AcceptAll).Evaluate(lead);
+            if (verdict != EligibilityVerdict.NotEligible)
+            {
+                yield return new Candidate(entry.SubscriptionId, entry.ProviderId, verdict == EligibilityVerdict.Error);
+            }
+        }
     }
 
     /// <summary>
@@ -347,29 +376,19 @@ public sealed class NicheGrain(
         return _lastServedAt;
     }
 
-    /// <summary>Takes in what the committed distribution did: the pointer moved, who was served, who left the order.</summary>
-    private DistributionResult Learn(DistributionPlan plan, DistributionStore.DistributeRow row, long durationMs)
+    /// <summary>Takes in what the database recorded: the committed pointer and version, and the subscriptions a charge paused.</summary>
+    private DistributionResult Learn(DistributionPlan plan, DistributionStore.RecordedRow row, long durationMs)
     {
-        _niche = _niche! with { NextStartLevelOrderPosition = row.Pointer };
-        var assignments = row.AssignmentRecords();
-        var skipped = row.SkippedProviders();
-        foreach (var assignment in assignments)
-        {
-            _queues.GetValueOrDefault(assignment.LevelId)?.MarkServed(assignment.SubscriptionId, plan.ServedAt);
-        }
-        foreach (var skip in skipped)
+        _niche = _niche! with { NextStartLevelOrderPosition = row.Pointer, DistributionVersion = row.Version };
+        foreach (var skip in plan.Skipped)
         {
             telemetry.CandidateSkipped(skip.Reason);
-            if (skip.Reason is SkipReasons.ProviderInactive or SkipReasons.SubscriptionInactive && _subscriptions.TryGetValue(skip.SubscriptionId, out var subscription))
-            {
-                _queues.GetValueOrDefault(subscription.LevelId)?.Remove(skip.SubscriptionId);
-            }
         }
-        ForgetPaused(row.PausedSubscriptionIds ?? []);
-        telemetry.DistributionCompleted(row.Status!, assignments.Count, durationMs);
+        ForgetPaused(row.PausedSubscriptionIds);
+        telemetry.DistributionCompleted(plan.Status, plan.Assignments.Count, durationMs);
         return new DistributionResult(
-            plan.LeadId, plan.RunId, row.Attempt, plan.StartLevelOrderPosition, plan.Traversal, assignments, skipped,
-            durationMs, row.Status!, plan.ServedAt);
+            plan.LeadId, plan.RunId, row.Attempt, plan.StartLevelOrderPosition, plan.Traversal, plan.Assignments, plan.Skipped,
+            durationMs, plan.Status, plan.ServedAt);
     }
 
     private async Task RecordFailure(DistributionPlan plan, Exception error, long durationMs)
@@ -401,6 +420,7 @@ public sealed class NicheGrain(
     private void Track(SubscriptionRow row)
     {
         _subscriptions[row.Id] = row;
+        _balances.Report(row.ProviderId, row.ProviderBalanceCents);
         _filters[row.Id] = EligibilityFilter.From(FilterMapping.FromJson(row.Filters));
         if (!_queues.TryGetValue(row.LevelId, out var queue))
         {

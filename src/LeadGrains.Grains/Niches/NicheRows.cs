@@ -1,7 +1,8 @@
 namespace LeadGrains.Grains.Niches;
 
 /// <summary>The rows a niche grain loads: its niche, levels and subscriptions.</summary>
-public sealed record NicheRow(Guid Id, Guid WorkspaceId, string Name, int NextStartLevelOrderPosition);
+/// <param name="DistributionVersion">Grows by one per distributed lead; a plan is recorded only on the version it was made on.</param>
+public sealed record NicheRow(Guid Id, Guid WorkspaceId, string Name, int NextStartLevelOrderPosition, long DistributionVersion = 0);
 
 public sealed record LevelRow(Guid Id, string Name, int OrderPosition, int MaxRecipients, long PriceCents, bool IsActive);
 
@@ -14,6 +15,7 @@ public sealed record SubscriptionRow
     public string Status { get; init; } = "";
     public DateTime? LastReceivedAt { get; init; }
     public string ProviderStatus { get; init; } = "";
+    public long ProviderBalanceCents { get; init; }
 
     /// <summary>Only these take part in distributions.</summary>
     public bool IsServable => Status == "active" && ProviderStatus == "active";

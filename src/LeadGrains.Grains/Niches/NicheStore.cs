@@ -9,14 +9,14 @@ public sealed class NicheStore(NpgsqlDataSource db)
 {
     private const string SubscriptionColumns = """
         s.id, s.provider_id, s.level_id, s.filters::text AS filters, s.status, s.last_received_at,
-        p.status AS provider_status
+        p.status AS provider_status, p.balance_cents AS provider_balance_cents
         """;
 
     public async Task<NicheSnapshot?> Load(Guid nicheId)
     {
         await using var connection = await db.OpenConnectionAsync();
         await using var results = await connection.QueryMultipleAsync($"""
-            SELECT id, workspace_id, name, next_start_level_order_position FROM niches WHERE id = @nicheId;
+            SELECT id, workspace_id, name, next_start_level_order_position, distribution_version FROM niches WHERE id = @nicheId;
             SELECT id, name, order_position, max_recipients, price_cents, is_active
               FROM competition_levels WHERE niche_id = @nicheId ORDER BY order_position;
             SELECT {SubscriptionColumns}
@@ -130,11 +130,4 @@ public sealed class NicheStore(NpgsqlDataSource db)
             INSERT INTO competition_levels (id, niche_id, name, order_position, max_recipients, price_cents, is_active)
             VALUES (@Id, @nicheId, @Name, @OrderPosition, @MaxRecipients, @PriceCents, @IsActive)
             """, new { level.Id, nicheId, level.Name, level.OrderPosition, level.MaxRecipients, level.PriceCents, level.IsActive }, transaction);
-
-    /// <summary>The niche's rotation pointer as committed.</summary>
-    public async Task<int> LoadPointer(Guid nicheId)
-    {
-        await using var connection = await db.OpenConnectionAsync();
-        return await connection.QuerySingleAsync<int>("SELECT next_start_level_order_position FROM niches WHERE id = @nicheId", new { nicheId });
-    }
 }

@@ -44,7 +44,11 @@ public sealed class PrivacyTests(LocalApiHost host)
         await ApiDriver.Expect(HttpStatusCode.OK, api.Get($"/api/v1/admin/providers/{provider}/ledger", admin));
         var mine = await ApiDriver.Expect(HttpStatusCode.OK, api.Get("/api/v1/provider/assignments", api.Tokens.Provider(ws, provider)));
         Assert.Contains(email.ToLowerInvariant(), mine.Text);
-        await Task.Delay(200); // let the logs of the distribution flush
+        // The logs are written asynchronously: wait (bounded) until they show the lead's journey.
+        for (var waited = 0; !ConsoleCapture.Text.Contains(lead.ToString()) && waited < 100; waited++)
+        {
+            await Task.Delay(100);
+        }
 
         var forms = new[] { email, email.ToLowerInvariant(), localPart, phone, digits, "+1" + digits };
         var leaks = ResponseRecorder.All.ToArray()

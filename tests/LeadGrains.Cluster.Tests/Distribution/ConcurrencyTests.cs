@@ -57,22 +57,18 @@ public sealed class ConcurrencyTests(ClusterFixture fixture) : IClassFixture<Clu
                 return "not_distributable";
             }
         });
-        // ... and eight more straight at the database with the same plan, as duplicate activations would.
+        // ... and eight more straight at the database with the same decision, as duplicate activations would.
+        var writer = new StaleWriter(fixture.Db);
         var direct = Enumerable.Range(0, 8).Select(async _ =>
         {
-            await using var connection = await fixture.Db.OpenConnectionAsync();
-            return await connection.QuerySingleAsync<string>("""
-                SELECT outcome FROM distribute_leads(ARRAY[@lead], ARRAY[@niche], ARRAY[gen_random_uuid()], ARRAY['duplicate'], ARRAY[now()],
-                                                     ARRAY[0], ARRAY[1], ARRAY[1], ARRAY[1], ARRAY[1], ARRAY[1],
-                                                     ARRAY[@level], ARRAY[1], ARRAY[1], ARRAY[700::bigint], ARRAY[false], ARRAY[1], ARRAY[1],
-                                                     ARRAY[@subscription], ARRAY[@provider], ARRAY[false])
-                """,
-                new { lead, niche = niche.NicheId, level = LevelId(niche, 1), subscription = subscription.SubscriptionId, provider });
+            var row = await writer.Record(StaleWriter.Plan(lead, niche, version: 0, start: 1, nextPointer: 1,
+                new StaleWriter.Charge(provider, subscription.SubscriptionId, LevelId(niche, 1), 700)));
+            return row.Outcome == "recorded" ? "distributed" : row.Outcome;
         });
         var outcomes = await Task.WhenAll(throughGrain.Concat(direct));
 
         Assert.Equal(1, outcomes.Count(o => o == "distributed"));
-        Assert.Equal(9, outcomes.Count(o => o == "not_distributable"));
+        Assert.Equal(9, outcomes.Count(o => o is "not_distributable" or "stale"));
         Assert.Equal(9_300, await s.Balance(provider));
         await using var check = await fixture.Db.OpenConnectionAsync();
         Assert.Equal(1, await check.QuerySingleAsync<long>("SELECT count(*) FROM lead_assignments WHERE lead_id = @lead", new { lead }));
@@ -133,7 +129,7 @@ public sealed class BrokenVariantTests(ClusterFixture fixture) : IClassFixture<C
     private async Task InstallReadThenWriteCharge()
     {
         await using var connection = await fixture.Db.OpenConnectionAsync();
-        var definition = await connection.QuerySingleAsync<string>("SELECT pg_get_functiondef('distribute_leads'::regproc)");
+        var definition = await connection.QuerySingleAsync<string>("SELECT pg_get_functiondef('record_distributions'::regproc)");
         var broken = definition.Replace("ORDER BY p.id FOR NO KEY UPDATE) x;", "ORDER BY p.id) x;\n    PERFORM pg_sleep(0.003);");
         Assert.NotEqual(definition, broken);
         await connection.ExecuteAsync(broken);

@@ -1,4 +1,5 @@
 using LeadGrains.Grains;
+using LeadGrains.Grains.Distribution;
 using LeadGrains.Silo.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Time.Testing;
@@ -14,6 +15,9 @@ public sealed class TestSiloConfigurator : ISiloConfigurator
     public void Configure(ISiloBuilder siloBuilder)
     {
         siloBuilder.AddLeadGrainsSilo();
+        // Drills fail or hold distributions through this probe; production's does nothing.
+        siloBuilder.Services.AddSingleton<DistributionInterruptions>();
+        siloBuilder.Services.AddSingleton<IDistributionProbe>(sp => sp.GetRequiredService<DistributionInterruptions>());
         if (siloBuilder.Configuration.GetValue<bool>(VirtualTime.SettingKey))
         {
             // The last registration wins over the grains' default: business time is virtual, Orleans keeps real time.

@@ -1,28 +1,16 @@
 using System.Collections.Concurrent;
+using LeadGrains.Grains.Distribution;
 using Microsoft.Extensions.Hosting;
 
-namespace LeadGrains.Grains.Distribution;
-
-/// <summary>The instants of a distribution where a drill can fail it or stop it, as a crash or a long pause would.</summary>
-public enum InterruptionPoint
-{
-    /// <summary>In the lead grain, before it asks the niche: nothing of the attempt exists yet.</summary>
-    BeforeAttempt,
-
-    /// <summary>Every row of the distribution written, its transaction not yet committed.</summary>
-    BeforeCommit,
-
-    /// <summary>Committed, but the caller not yet answered: a reply lost to a crash.</summary>
-    AfterCommit,
-}
+namespace LeadGrains.Cluster.Tests.Infrastructure;
 
 /// <summary>
 /// Fault injection for crash, retry and fencing drills, armed per lead: fail attempts as they begin,
 /// or fail or stop a distribution at one of the <see cref="InterruptionPoint"/>s until released or
-/// until the silo stops, so a drill can kill the silo at exactly that instant. Disarmed, the normal
-/// state, each point costs one dictionary lookup.
+/// until the silo stops, so a drill can kill the silo at exactly that instant. The test silos
+/// register it in place of production's <see cref="NoDistributionProbe"/>.
 /// </summary>
-public sealed class DistributionInterruptions(IHostApplicationLifetime lifetime)
+public sealed class DistributionInterruptions(IHostApplicationLifetime lifetime) : IDistributionProbe
 {
     private sealed record Hold(TaskCompletionSource Reached, TaskCompletionSource Released);
 
