@@ -1,20 +1,27 @@
 #!/usr/bin/env bash
-# The one command to benchmark LeadGrains (issue 6). Starts the private PostgreSQL, builds
-# (Release), generates the standard workload W1 with ../shared/bench/gen_workload.py (once, kept
-# under .local/bench/), loads it into a fresh database and approves + distributes its leads
-# through the grain interfaces. Prints the figures and writes them as JSON.
-#   bench.sh                                  W1, all 100,000 leads, 64 callers, co-hosted silo
+# The one command to benchmark LeadGrains (issue 6). Starts the private PostgreSQL (or uses the one
+# already on its port), builds (Release), generates the standard workload W1 with
+# ../shared/bench/gen_workload.py (LEADGRAINS_SHARED overrides ../shared; once, kept under
+# .local/bench/workloads/), loads it into a fresh database and drives its leads through the grain
+# interfaces. Prints the figures and writes them as JSON (.local/bench/results/ unless --json FILE).
+#   bench.sh                                  W1, all 100,000 leads, approve + distribute, 64 callers
 #   bench.sh --leads 20000 --concurrency 256  options of the benchmark program (see below)
+#   bench.sh --distribute-only                leads loaded approved, only Distribute called (as the
+#                                             seedsql baseline does); default approve + distribute
+#   bench.sh --rate 500                       open loop: 500 leads/s on a fixed schedule, latency
+#                                             from each lead's intended start (default closed loop)
 #   bench.sh --silos 3                        3 LeadGrains.Silo processes, the benchmark as client
 #   bench.sh --gen "--niches 1 --providers 20000 --subs-per-provider 1 --leads 20000" \
 #            --subscriptions-in-level 1       another generated workload (gen_workload.py arguments)
 #   bench.sh --workload DIR                   a workload already on disk
 #   bench.sh --no-build ...                   run the last Release build as it is
+# Side by side with the plain-SQL baseline (same workload, same leads, one after the other):
+#   bench-vs-baseline.sh --baseline ../shared/peers/seedsql  (see bench-vs-baseline.sh --help)
 # Exit code: 0 ok; 1 an invariant (I1-I4) broke; 3 some lead did not reach a terminal status.
 set -euo pipefail
 
 usage() {
-  sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,/^set -euo/p' "$0" | grep '^#' | sed 's/^# \{0,1\}//'
   echo
   echo "Benchmark program options:"
   sed -n '/LeadGrains.Benchmark --workload DIR/,/admin-connection/p' "$(dirname "$0")/../../tests/LeadGrains.Benchmark/BenchmarkOptions.cs" | sed 's/^        //'
@@ -39,21 +46,11 @@ done
 source "$(dirname "$0")/postgres.sh"
 cd "$LEADGRAINS_ROOT"
 
-shared=${LEADGRAINS_SHARED:-$LEADGRAINS_ROOT/../shared}
 bench_dir="$LEADGRAINS_ROOT/.local/bench"
 mkdir -p "$bench_dir/results"
 
-if [ -z "$workload" ]; then
-  # The generator is deterministic, so one directory per argument set is generated once and reused.
-  name="w1"
-  [ -n "$gen_args" ] && name="gen-$(echo -n "$gen_args" | sha1sum | cut -c1-10)"
-  workload="$bench_dir/workloads/$name"
-  if [ ! -s "$workload/leads.csv" ]; then
-    echo "[bench] generating workload ${gen_args:-W1} into $workload"
-    # shellcheck disable=SC2086 # the generator arguments are meant to split
-    python3 "$shared/bench/gen_workload.py" --out "$workload" $gen_args
-  fi
-fi
+source "$LEADGRAINS_ROOT/deploy/local/bench-workload.sh"
+[ -n "$workload" ] || workload=$(bench_workload "$gen_args")
 [ -n "$json" ] || json="$bench_dir/results/$(date -u +%Y%m%dT%H%M%SZ).json"
 
 if $build; then

@@ -22,25 +22,28 @@ PG_BIN=$(pg_bin_dir)
 as_pg_owner() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 
 mkdir -p "$LEADGRAINS_ROOT/.local"
-PG_DATA="$LEADGRAINS_ROOT/.local/pgdata"
-if [ "$(id -u)" = 0 ] && ! runuser -u postgres -- test -x "$LEADGRAINS_ROOT/.local"; then
-  # The checkout is not reachable by the postgres user (e.g. under /root): keep the data
-  # elsewhere and link it, so .local/ still holds everything of ours.
-  outside="/var/lib/leadgrains/$(echo -n "$LEADGRAINS_ROOT" | sha1sum | cut -c1-12)"
-  mkdir -p "$outside" && chown postgres:postgres "$outside"
-  [ -L "$PG_DATA" ] || ln -s "$outside" "$PG_DATA"
-  PG_DATA="$outside"
-fi
+# A server already answering on the port is used as it is: the cluster of another worktree of this
+# repository, which a second cluster could not share the port with.
+if ! "$PG_BIN/pg_isready" -q -h 127.0.0.1 -p "$LEADGRAINS_PG_PORT"; then
+  PG_DATA="$LEADGRAINS_ROOT/.local/pgdata"
+  if [ "$(id -u)" = 0 ] && ! runuser -u postgres -- test -x "$LEADGRAINS_ROOT/.local"; then
+    # The checkout is not reachable by the postgres user (e.g. under /root): keep the data
+    # elsewhere and link it, so .local/ still holds everything of ours.
+    outside="/var/lib/leadgrains/$(echo -n "$LEADGRAINS_ROOT" | sha1sum | cut -c1-12)"
+    mkdir -p "$outside" && chown postgres:postgres "$outside"
+    [ -L "$PG_DATA" ] || ln -s "$outside" "$PG_DATA"
+    PG_DATA="$outside"
+  fi
 
-if [ ! -s "$PG_DATA/PG_VERSION" ]; then
-  echo "[postgres] creating the cluster in $PG_DATA"
-  mkdir -p "$PG_DATA"
-  [ "$(id -u)" = 0 ] && chown postgres:postgres "$PG_DATA"
-  pwfile=$(mktemp) && echo leadgrains > "$pwfile" && chmod 644 "$pwfile"
-  as_pg_owner "$PG_BIN/initdb" -D "$PG_DATA" -U leadgrains --pwfile="$pwfile" \
-    --auth-local=trust --auth-host=scram-sha-256 -E UTF8 --locale=C.UTF-8 >/dev/null
-  rm -f "$pwfile"
-  cat >> "$PG_DATA/postgresql.conf" <<CONF
+  if [ ! -s "$PG_DATA/PG_VERSION" ]; then
+    echo "[postgres] creating the cluster in $PG_DATA"
+    mkdir -p "$PG_DATA"
+    [ "$(id -u)" = 0 ] && chown postgres:postgres "$PG_DATA"
+    pwfile=$(mktemp) && echo leadgrains > "$pwfile" && chmod 644 "$pwfile"
+    as_pg_owner "$PG_BIN/initdb" -D "$PG_DATA" -U leadgrains --pwfile="$pwfile" \
+      --auth-local=trust --auth-host=scram-sha-256 -E UTF8 --locale=C.UTF-8 >/dev/null
+    rm -f "$pwfile"
+    cat >> "$PG_DATA/postgresql.conf" <<CONF
 listen_addresses = '127.0.0.1'
 port = ${LEADGRAINS_PG_PORT}
 unix_socket_directories = '/tmp'
@@ -49,11 +52,12 @@ shared_buffers = 512MB
 fsync = on
 shared_preload_libraries = 'pg_stat_statements'
 CONF
-fi
+  fi
 
-if ! as_pg_owner "$PG_BIN/pg_ctl" -D "$PG_DATA" status >/dev/null 2>&1; then
-  echo "[postgres] starting on 127.0.0.1:${LEADGRAINS_PG_PORT}"
-  as_pg_owner "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$PG_DATA/server.log" -w -t 60 start >/dev/null
+  if ! as_pg_owner "$PG_BIN/pg_ctl" -D "$PG_DATA" status >/dev/null 2>&1; then
+    echo "[postgres] starting on 127.0.0.1:${LEADGRAINS_PG_PORT}"
+    as_pg_owner "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$PG_DATA/server.log" -w -t 60 start >/dev/null
+  fi
 fi
 
 export PGPASSWORD=leadgrains

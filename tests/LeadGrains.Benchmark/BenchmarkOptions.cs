@@ -1,4 +1,5 @@
 using System.Globalization;
+using LeadGrains.Benchmark.Running;
 
 namespace LeadGrains.Benchmark;
 
@@ -9,8 +10,14 @@ public sealed record BenchmarkOptions
         LeadGrains.Benchmark --workload DIR [options]
 
           --workload DIR        CSVs of shared/bench/gen_workload.py (niches, levels, providers, subscriptions, leads)
-          --leads N             approve + distribute the first N leads of leads.csv (default: all)
-          --concurrency C       concurrent callers (default 64)
+          --leads N             drive the first N leads of leads.csv (default: all)
+          --distribute-only     load the leads approved and only distribute them (as the seedsql baseline
+                                does); default: load them pending, approve + distribute each
+          --concurrency C       closed loop: C concurrent callers, each starting its next lead when the
+                                last one returned (default 64)
+          --rate R              open loop instead: lead i starts at t0 + i/R (R leads/s) whatever the
+                                completions, at most 10,000 calls in flight; latency is timed from each
+                                lead's intended start (corrected for coordinated omission)
           --silos N             0 = a silo co-hosted in this process (default); N >= 1 = N LeadGrains.Silo
                                 processes, this process joins as an Orleans client
           --silo-dll PATH       LeadGrains.Silo.dll to start for --silos (bench.sh passes the Release build)
@@ -29,7 +36,10 @@ public sealed record BenchmarkOptions
 
     public string Workload { get; init; } = "";
     public int? Leads { get; init; }
+    public bool DistributeOnly { get; init; }
     public int Concurrency { get; init; } = 64;
+    public double? Rate { get; init; }
+    public LeadWorkflow Workflow => DistributeOnly ? LeadWorkflow.DistributeOnly : LeadWorkflow.ApproveAndDistribute;
     public int Silos { get; init; }
     public string? SiloDll { get; init; }
     public bool HotNiche { get; init; }
@@ -53,7 +63,10 @@ public sealed record BenchmarkOptions
             {
                 "--workload" => options with { Workload = Value() },
                 "--leads" => options with { Leads = Positive() },
+                "--distribute-only" => options with { DistributeOnly = true },
                 "--concurrency" => options with { Concurrency = Positive() },
+                "--rate" => options with { Rate = double.TryParse(Value(), NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var r) && r > 0
+                    ? r : throw new ArgumentException("--rate needs a positive number of leads per second") },
                 "--silos" => options with { Silos = int.TryParse(Value(), out var s) && s >= 0 ? s : throw new ArgumentException("--silos needs 0 or more") },
                 "--silo-dll" => options with { SiloDll = Value() },
                 "--hot-niche" => options with { HotNiche = true },
@@ -69,6 +82,10 @@ public sealed record BenchmarkOptions
         if (options.Workload.Length == 0)
         {
             throw new ArgumentException("--workload DIR is required");
+        }
+        if (options.Rate is not null && args.Contains("--concurrency"))
+        {
+            throw new ArgumentException("--concurrency (closed loop) and --rate (open loop) exclude each other");
         }
         return options;
     }

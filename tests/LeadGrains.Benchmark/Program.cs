@@ -10,9 +10,9 @@ using LeadGrains.Data;
 namespace LeadGrains.Benchmark;
 
 /// <summary>
-/// Issue 6's benchmark: load a workload into a fresh database, approve and distribute its leads
-/// through the grain interfaces, and report throughput, latency, PostgreSQL transactions, process
-/// resources and the invariants. Exit code 1: an invariant broke; 3: some lead did not end terminal.
+/// Issue 6's benchmark: load a workload into a fresh database, approve and distribute its leads (or
+/// only distribute them, loaded approved) through the grain interfaces, closed or open loop, and
+/// report throughput, latency, PostgreSQL transactions, process resources and the invariants. Exit code 1: an invariant broke; 3: some lead did not end terminal.
 /// </summary>
 public static class BenchmarkProgram
 {
@@ -39,7 +39,7 @@ public static class BenchmarkProgram
         try
         {
             await using var db = LeadGrainsDataSource.Create(database.ConnectionString);
-            var load = await BulkLoader.Load(db, workload, options.HotNiche, options.SubscriptionsInLevel);
+            var load = await BulkLoader.Load(db, workload, options.HotNiche, options.SubscriptionsInLevel, options.DistributeOnly);
             Console.WriteLine($"[bench] loaded in {load.Seconds:F1} s; starting the cluster ({(options.Silos == 0 ? "co-hosted silo" : $"{options.Silos} silo processes")})");
 
             var logDirectory = Path.Combine(Path.GetTempPath(), database.Name);
@@ -72,7 +72,8 @@ public static class BenchmarkProgram
         BenchmarkOptions options, BenchDatabase database, WorkloadFiles workload, LoadSummary load, DateTimeOffset startedAt, string logDirectory)
     {
         await using var cluster = await BenchCluster.Start(database, options.ConnectionOptions, options.Silos, options.SiloDll, logDirectory);
-        Console.WriteLine($"[bench] cluster up; driving {workload.Leads.Count} leads with {options.Concurrency} callers");
+        var pace = options.Rate is { } r ? $"open loop at {r} leads/s" : $"{options.Concurrency} callers";
+        Console.WriteLine($"[bench] cluster up; driving {workload.Leads.Count} leads ({options.Workflow.Describe()}) with {pace}");
 
         await database.ResetStatements();
         var before = await database.ReadCounters();
@@ -84,7 +85,10 @@ public static class BenchmarkProgram
         var machineBefore = MachineCpu.Read();
         var loadBefore = MachineCpu.LoadAverage();
 
-        var drive = await LoadDriver.Run(cluster.Grains, workload.Leads.Select(l => l.Id).ToList(), options.Concurrency, Console.Out);
+        var leadIds = workload.Leads.Select(l => l.Id).ToList();
+        var drive = options.Rate is { } rate
+            ? await OpenLoopDriver.Run(cluster.Grains, leadIds, options.Workflow, rate, Console.Out)
+            : await ClosedLoopDriver.Run(cluster.Grains, leadIds, options.Workflow, options.Concurrency, Console.Out);
 
         var machineBusy = MachineCpu.Read().BusySecondsSince(machineBefore);
         var loadAfter = MachineCpu.LoadAverage();
@@ -107,7 +111,8 @@ public static class BenchmarkProgram
         double Ms(long micros) => Math.Round(micros / 1000.0, 2);
         var commits = after.XactCommit - before.XactCommit;
         return new BenchmarkReport(
-            options.Label, startedAt, database.Name, options.Silos == 0 ? "cohosted" : "client", options.Silos, options.Concurrency,
+            options.Label, startedAt, database.Name, options.Silos == 0 ? "cohosted" : "client", options.Silos,
+            options.Workflow, options.Rate is null ? options.Concurrency : null, drive.OpenLoop,
             Path.GetFullPath(options.Workload), options.HotNiche, options.SubscriptionsInLevel, options.ConnectionOptions, load,
             drive.Leads, drive.Terminal, drive.Distributed, drive.NoEligible, drive.NotTerminal, drive.Errors, drive.Assignments,
             Math.Round(drive.Seconds, 3), Math.Round(drive.Terminal / drive.Seconds, 1), Math.Round(drive.Assignments / drive.Seconds, 1),

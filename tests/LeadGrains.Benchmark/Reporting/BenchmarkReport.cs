@@ -1,7 +1,9 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using LeadGrains.Benchmark.Measuring;
+using LeadGrains.Benchmark.Running;
 using LeadGrains.Benchmark.Workload;
 using LeadGrains.Data;
 
@@ -15,9 +17,13 @@ public sealed record DatabaseFigures(
     long ClusterWalRecords, long ClusterWalBytes, long ClusterWalSyncs,
     IReadOnlyList<BenchDatabase.StatementStats> TopStatements);
 
-/// <summary>One run's figures, printed for people and written as JSON for comparisons.</summary>
+/// <summary>
+/// One run's figures, printed for people and written as JSON for comparisons. <see cref="Concurrency"/>
+/// is set for a closed-loop run, <see cref="OpenLoop"/> for an open-loop one.
+/// </summary>
 public sealed record BenchmarkReport(
-    string Label, DateTimeOffset StartedAt, string Database, string Mode, int Silos, int Concurrency,
+    string Label, DateTimeOffset StartedAt, string Database, string Mode, int Silos,
+    LeadWorkflow Workflow, int? Concurrency, OpenLoopFigures? OpenLoop,
     string Workload, bool HotNiche, int? SubscriptionsInLevel, string? ConnectionOptions, LoadSummary Load,
     int Leads, int Terminal, int Distributed, int NoEligible, int NotTerminal, int Errors, long Assignments,
     double Seconds, double LeadsPerSecond, double AssignmentsPerSecond, LatencyMs Latency,
@@ -40,6 +46,7 @@ public sealed record BenchmarkReport(
     {
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         WriteIndented = true,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
     };
 
     public string ToJson() => JsonSerializer.Serialize(this, Json);
@@ -49,7 +56,8 @@ public sealed record BenchmarkReport(
         var s = new StringBuilder();
         void Line(string text) => s.AppendLine(text);
         string F(double v, string format = "F1") => v.ToString(format, CultureInfo.InvariantCulture);
-        Line($"== LeadGrains benchmark {Label} ({Mode}, {Silos} silo process(es), concurrency {Concurrency}) ==");
+        var pace = OpenLoop is { } open ? $"open loop at {F(open.TargetRate)} leads/s" : $"concurrency {Concurrency}";
+        Line($"== LeadGrains benchmark {Label} ({Workflow.Describe()}; {Mode}, {Silos} silo process(es), {pace}) ==");
         Line($"workload   {Workload}{(HotNiche ? ", all leads in one hot niche" : "")}{(SubscriptionsInLevel is { } position ? $", every subscription in level {position}" : "")}");
         if (ConnectionOptions is not null)
         {
@@ -58,7 +66,13 @@ public sealed record BenchmarkReport(
         Line($"loaded     {Load.Niches} niches, {Load.Levels} levels, {Load.Providers} providers, {Load.Subscriptions} subscriptions, {Load.Leads} leads in {F(Load.Seconds)} s");
         Line($"leads      {Leads} driven: {Terminal} terminal ({Distributed} distributed, {NoEligible} no_eligible), {NotTerminal} not terminal, {Errors} errors");
         Line($"throughput {F(LeadsPerSecond)} leads/s to a terminal status, {F(AssignmentsPerSecond)} assignments/s ({Assignments} assignments in {F(Seconds, "F2")} s)");
-        Line($"latency    approve -> terminal: p50 {F(Latency.P50)} ms, p95 {F(Latency.P95)} ms, p99 {F(Latency.P99)} ms, max {F(Latency.Max)} ms, mean {F(Latency.Mean)} ms");
+        if (OpenLoop is { } o)
+        {
+            Line($"schedule   {F(o.StartRate)} leads/s started of {F(o.TargetRate)} asked; {o.StartedLate} started over {OpenLoopDriver.LateAfter.TotalMilliseconds:F0} ms late " +
+                 $"(worst {F(o.MaxStartLagMs)} ms), {o.HeldByCap} held by the cap of {OpenLoopDriver.MaxOutstanding} in flight, peak {o.PeakOutstanding} in flight");
+        }
+        var timedFrom = (OpenLoop is null ? "" : "intended start, ") + (Workflow == LeadWorkflow.DistributeOnly ? "distribute" : "approve");
+        Line($"latency    {timedFrom} -> terminal: p50 {F(Latency.P50)} ms, p95 {F(Latency.P95)} ms, p99 {F(Latency.P99)} ms, max {F(Latency.Max)} ms, mean {F(Latency.Mean)} ms");
         Line($"postgres   {Postgres.TransactionsCommitted} commits ({F(Postgres.TransactionsPerDistribution, "F2")} per distribution), {Postgres.TransactionsRolledBack} rollbacks, " +
              $"{Postgres.TuplesInserted} rows inserted, {Postgres.TuplesUpdated} updated; backend CPU {F(Postgres.BackendCpuSeconds)} s over {Postgres.Backends} connections");
         Line($"wal        (whole server) {Postgres.ClusterWalRecords} records, {Postgres.ClusterWalBytes / 1048576.0:F1} MiB, {Postgres.ClusterWalSyncs} syncs ({F((double)Postgres.ClusterWalSyncs / Math.Max(1, Terminal), "F2")} per distribution)");

@@ -18,12 +18,15 @@ public sealed record LoadSummary(int Workspaces, int Niches, int Levels, int Pro
 /// the workload has them, even into a niche of the other workspace, to keep W1's shape;</item>
 /// <item>each provider's balance is one deposit ledger entry, so balance = sum of ledger (I1);</item>
 /// <item>subscription filters are <c>{"states": [...]}</c>; leads are <c>pending</c> with their
-/// dedupe hash, E.164 phone and a 90-day expiry.</item>
+/// dedupe hash, E.164 phone and a 90-day expiry; or, for a distribute-only run, already
+/// <c>approved</c> with no attempt due (<c>next_attempt_at</c> NULL, as approving without
+/// auto-distribution leaves them), so the due-lead sweeper leaves them to the benchmark's
+/// <c>Distribute</c> calls.</item>
 /// </list>
 /// </summary>
 public static class BulkLoader
 {
-    public static async Task<LoadSummary> Load(NpgsqlDataSource db, WorkloadFiles workload, bool hotNiche, int? subscriptionsInLevel)
+    public static async Task<LoadSummary> Load(NpgsqlDataSource db, WorkloadFiles workload, bool hotNiche, int? subscriptionsInLevel, bool leadsApproved)
     {
         var started = DateTime.UtcNow;
         var now = DateTime.UtcNow;
@@ -106,13 +109,13 @@ public static class BulkLoader
         });
         await Copy(connection, """
             leads (id, workspace_id, niche_id, status, first_name, last_name, email, phone, state, attributes,
-                   dedupe_hash, created_at, expires_at, updated_at)
+                   dedupe_hash, created_at, approved_at, expires_at, updated_at)
             """, leads, async (w, l) =>
         {
             await w.WriteAsync(l.Id, NpgsqlDbType.Uuid);
             await w.WriteAsync(l.WorkspaceId, NpgsqlDbType.Uuid);
             await w.WriteAsync(l.NicheId, NpgsqlDbType.Uuid);
-            await w.WriteAsync("pending", NpgsqlDbType.Text);
+            await w.WriteAsync(leadsApproved ? "approved" : "pending", NpgsqlDbType.Text);
             await w.WriteAsync(l.FirstName, NpgsqlDbType.Text);
             await w.WriteAsync(l.LastName, NpgsqlDbType.Text);
             await w.WriteAsync(ContactNormalization.NormalizeEmail(l.Email), NpgsqlDbType.Text);
@@ -121,6 +124,14 @@ public static class BulkLoader
             await w.WriteAsync("{}", NpgsqlDbType.Jsonb);
             await w.WriteAsync(DedupeHash.Compute(l.Email, l.Phone, l.NicheId), NpgsqlDbType.Text);
             await w.WriteAsync(now, NpgsqlDbType.TimestampTz);
+            if (leadsApproved)
+            {
+                await w.WriteAsync(now, NpgsqlDbType.TimestampTz);
+            }
+            else
+            {
+                await w.WriteNullAsync();
+            }
             await w.WriteAsync(now + LeadRetention.Ttl, NpgsqlDbType.TimestampTz);
             await w.WriteAsync(now, NpgsqlDbType.TimestampTz);
         });
