@@ -37,9 +37,11 @@ public sealed class DistributionQueueOptions
 
     /// <summary>
     /// Group-commit lanes per silo: each records its niches' distributions one transaction at a
-    /// time, the lanes side by side (a niche always uses the same lane, to keep its order).
+    /// time, the lanes side by side (a niche always uses the same lane, to keep its order). One by
+    /// default: on a 2-core machine a second lane mostly waits on the first one's provider row
+    /// locks (W1 providers buy in three niches) and measured slower (docs/PERFORMANCE.md).
     /// </summary>
-    public int CommitLanes { get; set; } = 2;
+    public int CommitLanes { get; set; } = 1;
 
     /// <summary>Distributions one niche accepts in flight; past it a caller is answered busy at once.</summary>
     public int MaxInFlightPerNiche { get; set; } = 512;

@@ -48,6 +48,8 @@ public sealed class BenchCluster : IAsyncDisposable
         };
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Configuration.AddInMemoryCollection(settings);
+        // A setting to try without editing src, e.g. LeadGrains__Distribution__CommitLanes=1.
+        builder.Configuration.AddEnvironmentVariables();
         builder.AddLeadGrainsObservability("leadgrains-bench");
         var options = new LeadGrainsClusterOptions { ClusterId = clusterId, ServiceId = "leadgrains-bench", MigrateOnStart = false };
         var silos = new List<Process>();

@@ -55,6 +55,24 @@ public sealed class DatabaseGuardTests(ClusterFixture fixture) : IClassFixture<C
     }
 
     [Fact]
+    public async Task A_plan_still_queued_when_its_lead_was_dead_lettered_never_commits()
+    {
+        var setup = await GuardScenarios.SameLeadTwice(fixture);
+        await using (var connection = await fixture.Db.OpenConnectionAsync())
+        {
+            // The lead grain gave up on the lead (its last attempt timed out): it is failed and dead-lettered.
+            Assert.Equal("dead_lettered", await connection.QuerySingleAsync<string>(
+                "SELECT outcome FROM record_distribution_failure(@LeadId, 'timed out', NULL, now(), 1, ARRAY[1000::bigint])", new { setup.First.LeadId }));
+        }
+
+        var orphan = await setup.Writer.Record(setup.First);
+
+        Assert.Equal("not_distributable", orphan.Outcome);
+        Assert.Equal("failed", orphan.LeadStatus);
+        Assert.Equal(0, await GuardScenarios.AssignmentsOf(fixture.Db, setup.First.LeadId));
+    }
+
+    [Fact]
     public async Task A_second_charge_for_the_same_lead_and_provider_is_refused_whole()
     {
         var setup = await GuardScenarios.OneProviderChargedTwiceForOneLead(fixture);
@@ -74,7 +92,7 @@ public sealed class DatabaseGuardNegativeControlTests(ClusterFixture fixture) : 
     [Fact]
     public async Task Without_the_balance_guard_a_second_writer_overdraws_unless_the_check_constraint_stops_it()
     {
-        await using var broken = await GuardScenarios.BreakFunction(fixture.Db, "v_ok := v_ok AND p_balance[a_p[k]] >= a_price[k];", "");
+        await using var broken = await GuardScenarios.BreakFunction(fixture.Db, "v_ok := v_ok AND coalesce(p_balance[a_p[k]] >= a_price[k], false);", "");
         var setup = await GuardScenarios.TwoNichesSharingAProvider(fixture, balanceCents: 10_000, priceCents: 6_000);
 
         var rows = await Task.WhenAll(setup.Plans.Select(async plan =>
