@@ -32,23 +32,28 @@ DROP TABLE outbox;
 -- subscription stays.
 ALTER TABLE lead_assignments DROP CONSTRAINT lead_assignments_lead_id_fkey, DROP CONSTRAINT lead_assignments_provider_id_fkey;
 
--- The run row is the distribution's record and its audit: who asked for it is kept on it.
-ALTER TABLE distribution_runs ADD COLUMN actor text NULL;
+-- The run row is the distribution's record and its audit: who asked for it is kept on it. Its
+-- assignments are rows of their own; the run names them in order (16 bytes each) instead of
+-- repeating them as JSON, which made most run rows too large to store uncompressed.
+ALTER TABLE distribution_runs ADD COLUMN actor text NULL, ADD COLUMN assignment_ids uuid[] NOT NULL DEFAULT '{}';
+UPDATE distribution_runs SET assignment_ids = ARRAY(SELECT (e ->> 'assignment_id')::uuid FROM jsonb_array_elements(assignments) e)
+ WHERE assignments <> '[]';
+ALTER TABLE distribution_runs DROP COLUMN assignments;
 
 DROP FUNCTION distribute_leads(uuid[], uuid[], uuid[], text[], timestamptz[], integer[], integer[], integer[], integer[], integer[], integer[],
                                uuid[], integer[], integer[], bigint[], boolean[], integer[], integer[], uuid[], uuid[], boolean[]);
 
 -- Plans come as parallel arrays. Per lead (l_*): lead, niche, run, actor, served-at time, elapsed
 -- ms so far, the niche version the plan was made on, start position, pointer after it, status,
--- traversal, assignments and skips as the grain decided them (JSON), and its first assignment and
--- assignment count. Per assignment (a_*): id, provider, subscription, level, price. s_short: the
+-- traversal and skips as the grain decided them (JSON), and its first assignment and assignment
+-- count. Per assignment (a_*): id, provider, subscription, level, price. s_short: the
 -- providers the grains found too poor for a subscription (their paused state is re-checked here).
 -- One row per lead, in order. balances: per assignment of the lead, the provider's balance after
 -- it ('recorded') or as it stands ('insufficient_balance').
 CREATE FUNCTION record_distributions(
     l_lead uuid[], l_niche uuid[], l_run uuid[], l_actor text[], l_at timestamptz[], l_elapsed_ms integer[],
     l_version bigint[], l_start integer[], l_next_pointer integer[], l_status text[],
-    l_traversal text[], l_assignments text[], l_skipped text[], l_first integer[], l_count integer[],
+    l_traversal text[], l_skipped text[], l_first integer[], l_count integer[],
     a_id uuid[], a_provider uuid[], a_subscription uuid[], a_level uuid[], a_price bigint[],
     s_short uuid[])
 RETURNS TABLE (lead_id uuid, outcome text, lead_status text, attempt integer, version bigint, pointer integer,
@@ -97,7 +102,7 @@ BEGIN
     SELECT coalesce(array_agg(x.id), '{}'), coalesce(array_agg(x.balance_cents), '{}')
       INTO p_id, p_balance
       FROM (SELECT p.id, p.balance_cents FROM providers p
-             WHERE p.id = ANY(a_provider) OR p.id = ANY(s_short) ORDER BY p.id FOR NO KEY UPDATE) x;
+             WHERE p.id = ANY(a_provider || s_short) ORDER BY p.id FOR NO KEY UPDATE) x;
     p_committed_balance := p_balance;
     -- Each assignment's lead and provider, as indexes into the arrays above.
     SELECT coalesce(array_agg(j ORDER BY k), '{}') INTO a_lead
@@ -174,9 +179,9 @@ BEGIN
     SELECT coalesce(array_agg(id), '{}'), coalesce(array_agg(niche_id), '{}') INTO v_paused_id, v_paused_niche FROM paused;
 
     INSERT INTO distribution_runs (id, lead_id, niche_id, attempt, start_level_order_position, status, traversal,
-                                   assignments, skipped, started_at, completed_at, duration_ms, actor)
+                                   assignment_ids, skipped, started_at, completed_at, duration_ms, actor)
     SELECT l_run[j], l_lead[j], l_niche[j], r_attempt[j], l_start[j], l_status[j], l_traversal[j]::jsonb,
-           l_assignments[j]::jsonb, l_skipped[j]::jsonb, l_at[j], l_at[j],
+           coalesce(a_id[l_first[j]:l_first[j] + l_count[j] - 1], '{}'), l_skipped[j]::jsonb, l_at[j], l_at[j],
            l_elapsed_ms[j] + (extract(epoch FROM clock_timestamp() - v_clock_started) * 1000)::integer, l_actor[j]
       FROM generate_series(1, v_leads) j
      WHERE r_outcome[j] = 'recorded'

@@ -9,7 +9,7 @@ namespace LeadGrains.Grains.Distribution;
 internal sealed record DistributionPlanArrays(
     Guid[] LeadIds, Guid[] NicheIds, Guid[] RunIds, string[] Actors, DateTimeOffset[] ServedAt, int[] ElapsedMs,
     long[] Versions, int[] Starts, int[] NextPointers, string[] Statuses,
-    string[] Traversals, string[] AssignmentLists, string[] SkippedLists, int[] FirstAssignments, int[] AssignmentCounts,
+    string[] Traversals, string[] SkippedLists, int[] FirstAssignments, int[] AssignmentCounts,
     Guid[] AssignmentIds, Guid[] Providers, Guid[] Subscriptions, Guid[] Levels, long[] Prices,
     Guid[] ShortProviders)
 {
@@ -29,7 +29,6 @@ internal sealed record DistributionPlanArrays(
             [.. leads.Select(p => p.Version)], [.. leads.Select(p => p.StartLevelOrderPosition)], [.. leads.Select(p => p.NextPointer)],
             [.. leads.Select(p => p.Status)],
             [.. leads.Select(p => JsonSerializer.Serialize(p.Traversal, DistributionStore.Json))],
-            [.. leads.Select(p => JsonSerializer.Serialize(p.Assignments, DistributionStore.Json))],
             [.. leads.Select(p => JsonSerializer.Serialize(p.Skipped, DistributionStore.Json))],
             firsts, [.. leads.Select(p => p.Assignments.Count)],
             [.. assignments.Select(a => a.AssignmentId)], [.. assignments.Select(a => a.ProviderId)], [.. assignments.Select(a => a.SubscriptionId)],

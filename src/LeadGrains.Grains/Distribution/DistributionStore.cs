@@ -44,7 +44,7 @@ public sealed class DistributionStore(NpgsqlDataSource db)
             SELECT outcome, lead_status, attempt, version, pointer, balances, paused_subscription_ids
               FROM record_distributions(@LeadIds, @NicheIds, @RunIds, @Actors, @ServedAt, @ElapsedMs,
                                         @Versions, @Starts, @NextPointers, @Statuses,
-                                        @Traversals::text[], @AssignmentLists::text[], @SkippedLists::text[], @FirstAssignments, @AssignmentCounts,
+                                        @Traversals::text[], @SkippedLists::text[], @FirstAssignments, @AssignmentCounts,
                                         @AssignmentIds, @Providers, @Subscriptions, @Levels, @Prices, @ShortProviders)
             """, arrays, transaction)).ToList();
         if (rows.Any(r => r.Outcome == "recorded"))
@@ -84,11 +84,14 @@ public sealed class DistributionStore(NpgsqlDataSource db)
     {
         await using var connection = await db.OpenConnectionAsync();
         var row = await connection.QuerySingleOrDefaultAsync<RunRow>("""
-            SELECT id, lead_id, attempt, start_level_order_position, traversal::text AS traversal,
-                   assignments::text AS assignments, skipped::text AS skipped, status, completed_at, duration_ms
-              FROM distribution_runs
-             WHERE lead_id = @leadId AND status IN ('success', 'partial', 'no_eligible')
-             ORDER BY attempt DESC LIMIT 1
+            SELECT r.id, r.lead_id, r.attempt, r.start_level_order_position, r.traversal::text AS traversal,
+                   (SELECT coalesce(jsonb_agg(jsonb_build_object('assignment_id', a.id, 'provider_id', a.provider_id,
+                               'subscription_id', a.subscription_id, 'level_id', a.level_id, 'price_cents', a.price_cents) ORDER BY x.ord), '[]')
+                      FROM unnest(r.assignment_ids) WITH ORDINALITY AS x(id, ord) JOIN lead_assignments a ON a.id = x.id)::text AS assignments,
+                   r.skipped::text AS skipped, r.status, r.completed_at, r.duration_ms
+              FROM distribution_runs r
+             WHERE r.lead_id = @leadId AND r.status IN ('success', 'partial', 'no_eligible')
+             ORDER BY r.attempt DESC LIMIT 1
             """, new { leadId });
         if (row is null)
         {

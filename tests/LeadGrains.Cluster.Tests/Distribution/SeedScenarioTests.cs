@@ -32,8 +32,8 @@ public sealed class SeedScenarioTests(ClusterFixture fixture) : IClassFixture<Cl
         Assert.Equal(0, await connection.QuerySingleAsync<long>(
             "SELECT count(*) FROM ledger_entries WHERE assignment_id = @AssignmentId OR lead_id = @lead", new { assignment.AssignmentId, lead }));
         Assert.Equal(1, await connection.QuerySingleAsync<long>(
-            "SELECT count(*) FROM distribution_runs WHERE id = @RunId AND lead_id = @lead AND jsonb_array_length(assignments) = 1",
-            new { lead, distributed.Result.RunId }));
+            "SELECT count(*) FROM distribution_runs WHERE id = @RunId AND lead_id = @lead AND assignment_ids = ARRAY[@AssignmentId]",
+            new { lead, distributed.Result.RunId, assignment.AssignmentId }));
         await fixture.AssertInvariantsHold();
     }
 
