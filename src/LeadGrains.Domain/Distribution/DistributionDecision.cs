@@ -41,12 +41,10 @@ public sealed record DistributionDecision(
         foreach (var level in traversal)
         {
             var taken = 0;
-            foreach (var candidate in level.Candidates)
+            using var candidates = level.Candidates.GetEnumerator();
+            while (taken < level.MaxRecipients && candidates.MoveNext())
             {
-                if (taken == level.MaxRecipients)
-                {
-                    break;
-                }
+                var candidate = candidates.Current;
                 if (receiving.Contains(candidate.ProviderId))
                 {
                     continue;

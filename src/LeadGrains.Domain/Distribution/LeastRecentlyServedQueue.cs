@@ -2,8 +2,8 @@ namespace LeadGrains.Domain.Distribution;
 
 /// <summary>
 /// A level's subscriptions in <see cref="LeastRecentlyServedOrder"/>, kept in memory by the niche
-/// so a distribution visits only the few entries it needs: every operation is O(log n) and
-/// walking the first k entries costs O(k log n), whatever the level's size.
+/// so a distribution visits only the few entries it needs: every change is O(log n) and
+/// walking the first k entries costs O(log n + k), whatever the level's size.
 /// Not thread-safe; the niche grain's serial turns are what make it safe.
 /// </summary>
 public sealed class LeastRecentlyServedQueue
@@ -66,46 +66,12 @@ public sealed class LeastRecentlyServedQueue
     }
 
     /// <summary>
-    /// Walks the entries in service order, lazily. The caller may call <see cref="MarkServed"/>,
-    /// <see cref="Upsert"/> or <see cref="Remove"/> while walking, which is how a distribution
-    /// serves candidates as it goes: each step looks up the successor of the last entry yielded
-    /// instead of holding a tree enumerator that any change would invalidate. Every subscription
-    /// is yielded at most once, so one that was served and moved to the back is not offered
-    /// again; entries changed ahead of the walk are seen in their new place.
+    /// Walks the entries in service order, lazily: taking the first k costs O(log n + k). The queue
+    /// must not change during the walk (the enumeration then fails): a distribution decides first
+    /// and marks whom it served afterwards.
     /// </summary>
-    public IEnumerable<LruEntry> InServiceOrder()
-    {
-        var yielded = new HashSet<Guid>();
-        var next = _order.Min;
-        while (next is not null)
-        {
-            if (yielded.Add(next.SubscriptionId))
-            {
-                yield return next;
-            }
-            next = FirstAfter(next);
-        }
-    }
+    public IEnumerable<LruEntry> InServiceOrder() => _order;
 
     /// <summary>The whole queue in service order, copied: O(n), for diagnostics and tests.</summary>
     public IReadOnlyList<LruEntry> Snapshot() => [.. _order];
-
-    // GetViewBetween is O(log n) and the view is walked for at most two elements: the lower bound
-    // itself, if it is still in the set, and its successor.
-    private LruEntry? FirstAfter(LruEntry entry)
-    {
-        var last = _order.Max;
-        if (last is null || LeastRecentlyServedOrder.Instance.Compare(last, entry) <= 0)
-        {
-            return null;
-        }
-        foreach (var candidate in _order.GetViewBetween(entry, last))
-        {
-            if (LeastRecentlyServedOrder.Instance.Compare(candidate, entry) > 0)
-            {
-                return candidate;
-            }
-        }
-        return null;
-    }
 }
