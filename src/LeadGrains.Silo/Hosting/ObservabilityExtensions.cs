@@ -32,13 +32,16 @@ public static class ObservabilityExtensions
             .WithMetrics(metrics => metrics
                 .AddMeter("Microsoft.Orleans", LeadGrainsTelemetry.MeterName)
                 .AddRuntimeInstrumentation()
-                .AddPrometheusExporter())
-            .WithTracing(tracing => tracing
-                .AddSource("Microsoft.Orleans.Application", "Microsoft.Orleans.Runtime", LeadGrainsTelemetry.ActivitySourceName)
-                .AddNpgsql());
+                .AddPrometheusExporter());
         if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
         {
-            telemetry.UseOtlpExporter();
+            // Spans only where they are exported: a listener without an exporter would still build an
+            // activity for every grain call and database command on the distribution path.
+            telemetry
+                .WithTracing(tracing => tracing
+                    .AddSource("Microsoft.Orleans.Application", "Microsoft.Orleans.Runtime", LeadGrainsTelemetry.ActivitySourceName)
+                    .AddNpgsql())
+                .UseOtlpExporter();
         }
         return builder;
     }
