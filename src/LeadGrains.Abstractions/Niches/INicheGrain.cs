@@ -32,8 +32,10 @@ public interface INicheGrain : IGrainWithGuidKey
     /// <summary>
     /// Distributes one approved lead under the rotation and fairness rules, charging each recipient,
     /// in one transaction: a repeat for a lead already distributed charges nobody and is refused.
-    /// Called by the lead's grain. Interleaves with itself: the niche plans each lead in turn, without
-    /// waiting for the previous one's commit, and the leads commit in that order, in groups.
+    /// Called by the lead's grain. Interleaves with itself: the niche decides each lead in turn from
+    /// what it holds in memory, without waiting for the previous one's commit, and the database
+    /// records the decisions in that order, in groups, refusing any that is no longer true. A niche
+    /// at its limit of distributions in flight refuses at once (the lead grain queues the lead again).
     /// </summary>
     [AlwaysInterleave]
     Task<Distribution.DistributionResult> Distribute(Distribution.DistributionRequest request);

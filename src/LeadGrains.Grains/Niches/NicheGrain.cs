@@ -211,6 +211,7 @@ public sealed class NicheGrain(
         }
         if (_inFlight >= options.Value.MaxInFlightPerNiche)
         {
+            telemetry.DistributionBusy();
             throw new DistributionBusyException($"Niche {NicheId}");
         }
         var started = clock.GetTimestamp();
@@ -249,7 +250,14 @@ public sealed class NicheGrain(
                 }
             }
         }
-        catch (Exception error) when (error is not (LeadNotDistributableException or DistributionBusyException))
+        catch (DistributionBusyException)
+        {
+            // The silo's committer is full: this decision will not be recorded, and the ones after it assumed it would.
+            _resynchronize = true;
+            telemetry.DistributionBusy();
+            throw;
+        }
+        catch (Exception error) when (error is not LeadNotDistributableException)
         {
             _resynchronize = true;
             var durationMs = (long)clock.GetElapsedTime(started).TotalMilliseconds;

@@ -10,9 +10,9 @@ namespace LeadGrains.Grains.Providers;
 
 /// <summary>
 /// One provider. Its serial turns keep its deposits and status changes in order and tell its niches
-/// of subscriptions they reactivate. Charges are made by the niches' distribution transactions,
-/// which lock the provider's row; the database's keys and checks hold even if a duplicate
-/// activation slips through.
+/// of each change, since they decide with its balance and status. Charges are recorded with the
+/// niches' distributions, which lock the provider's row; the database's keys and checks hold even
+/// if a duplicate activation slips through.
 /// </summary>
 public sealed class ProviderGrain(ProviderStore store, [FromKeyedServices(LeadGrainsClock.Key)] TimeProvider clock, ILogger<ProviderGrain> logger) : Grain, IProviderGrain
 {
@@ -48,7 +48,7 @@ public sealed class ProviderGrain(ProviderStore store, [FromKeyedServices(LeadGr
         var after = (await store.Update(ProviderId, update with { Email = update.Email?.Trim() }))!;
         if (before.Status != after.Status)
         {
-            await NotifyNiches(null);
+            await NotifyNiches();
         }
         return after;
     }
@@ -68,21 +68,26 @@ public sealed class ProviderGrain(ProviderStore store, [FromKeyedServices(LeadGr
             "key_conflict" => DepositOutcome.KeyConflict,
             _ => DepositOutcome.ProviderNotFound,
         };
-        if (row.ReactivatedSubscriptionIds.Length > 0)
+        if (outcome == DepositOutcome.Deposited)
         {
-            logger.LogInformation("Deposit reactivated {Count} subscription(s) of provider {ProviderId}", row.ReactivatedSubscriptionIds.Length, ProviderId);
-            await NotifyNiches(row.ReactivatedSubscriptionIds);
+            if (row.ReactivatedSubscriptionIds.Length > 0)
+            {
+                logger.LogInformation("Deposit reactivated {Count} subscription(s) of provider {ProviderId}", row.ReactivatedSubscriptionIds.Length, ProviderId);
+            }
+            // Every niche the provider buys in decides with its balance: all of them take the new one in.
+            await NotifyNiches();
         }
         return new DepositResult(outcome, row.EntryId ?? Guid.Empty, row.AmountCents, row.BalanceCents);
     }
 
     /// <summary>
-    /// Tells the niches holding these subscriptions to re-read them. One-way calls, so a niche busy
-    /// distributing (and perhaps waiting on this very provider) never deadlocks with us.
+    /// Tells every niche the provider subscribes in to re-read its subscriptions, with the
+    /// provider's status and balance. One-way calls, so a niche busy distributing never
+    /// deadlocks with us.
     /// </summary>
-    private async Task NotifyNiches(IReadOnlyList<Guid>? subscriptionIds)
+    private async Task NotifyNiches()
     {
-        foreach (var (nicheId, ids) in await store.NichesOf(ProviderId, subscriptionIds))
+        foreach (var (nicheId, ids) in await store.NichesOf(ProviderId))
         {
             await GrainFactory.GetGrain<INicheGrain>(nicheId).RefreshSubscriptions(ids);
         }

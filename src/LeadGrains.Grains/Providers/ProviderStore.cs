@@ -64,15 +64,15 @@ public sealed class ProviderStore(NpgsqlDataSource db)
             """, new { entryId, providerId, command.AmountCents, command.IdempotencyKey, fingerprint, command.Reference, now });
     }
 
-    /// <summary>The niches holding the given subscriptions (or all of the provider's, when none are given).</summary>
-    public async Task<IReadOnlyList<(Guid NicheId, Guid[] SubscriptionIds)>> NichesOf(Guid providerId, IReadOnlyList<Guid>? subscriptionIds)
+    /// <summary>The niches the provider subscribes in, each with its subscriptions there.</summary>
+    public async Task<IReadOnlyList<(Guid NicheId, Guid[] SubscriptionIds)>> NichesOf(Guid providerId)
     {
         await using var connection = await db.OpenConnectionAsync();
         var rows = await connection.QueryAsync<(Guid, Guid[])>("""
             SELECT niche_id, array_agg(id) FROM subscriptions
-             WHERE provider_id = @providerId AND (@ids::uuid[] IS NULL OR id = ANY(@ids))
+             WHERE provider_id = @providerId
              GROUP BY niche_id
-            """, new { providerId, ids = subscriptionIds?.ToArray() });
+            """, new { providerId });
         return rows.ToList();
     }
 }
