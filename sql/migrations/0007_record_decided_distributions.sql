@@ -45,7 +45,8 @@ DROP FUNCTION distribute_leads(uuid[], uuid[], uuid[], text[], timestamptz[], in
                                uuid[], integer[], integer[], bigint[], boolean[], integer[], integer[], uuid[], uuid[], boolean[]);
 
 -- Plans come as parallel arrays. Per lead (l_*): lead, niche, run, actor, served-at time, elapsed
--- ms so far, the niche version the plan was made on, start position, pointer after it, status,
+-- ms so far, the niche version the plan was made on, start position, pointer after it, status, the
+-- lead's status after it,
 -- traversal and skips as the grain decided them (JSON), and its first assignment and assignment
 -- count. Per assignment (a_*): id, provider, subscription, level, price. s_short: the
 -- providers the grains found too poor for a subscription (their paused state is re-checked here).
@@ -53,7 +54,7 @@ DROP FUNCTION distribute_leads(uuid[], uuid[], uuid[], text[], timestamptz[], in
 -- it ('recorded') or as it stands ('insufficient_balance').
 CREATE FUNCTION record_distributions(
     l_lead uuid[], l_niche uuid[], l_run uuid[], l_actor text[], l_at timestamptz[], l_elapsed_ms integer[],
-    l_version bigint[], l_start integer[], l_next_pointer integer[], l_status text[],
+    l_version bigint[], l_start integer[], l_next_pointer integer[], l_status text[], l_lead_status text[],
     l_traversal text[], l_skipped text[], l_first integer[], l_count integer[],
     a_id uuid[], a_provider uuid[], a_subscription uuid[], a_level uuid[], a_price bigint[],
     s_short uuid[])
@@ -116,7 +117,7 @@ BEGIN
         -- The same lead twice in one call (a duplicate activation's request): the first one recorded wins.
         FOREACH v_earlier IN ARRAY array_positions(l_lead[1:j - 1], l_lead[j]) LOOP
             IF r_outcome[v_earlier] = 'recorded' THEN
-                r_status[j] := 'distributed';
+                r_status[j] := l_lead_status[v_earlier];
             END IF;
         END LOOP;
         r_version[j] := coalesce(n_version[v_niche], 0);
@@ -188,15 +189,14 @@ BEGIN
      WHERE r_outcome[j] = 'recorded'
      ORDER BY j;   -- seq follows the order the leads were recorded in
 
-    UPDATE leads l SET status = CASE WHEN x.assigned > 0 THEN 'distributed' ELSE 'no_eligible' END,
-                       distributed_at = l_at[x.j], distribution_attempts = r_attempt[x.j],
+    UPDATE leads l SET status = l_lead_status[x.j], distributed_at = l_at[x.j], distribution_attempts = r_attempt[x.j],
                        next_attempt_at = NULL, lease_until = NULL, updated_at = l_at[x.j]
-      FROM (SELECT j, l_count[j] AS assigned FROM generate_series(1, v_leads) j WHERE r_outcome[j] = 'recorded') x
+      FROM (SELECT j FROM generate_series(1, v_leads) j WHERE r_outcome[j] = 'recorded') x
      WHERE l.id = l_lead[x.j];
 
     RETURN QUERY
     SELECT l_lead[j], r_outcome[j],
-           CASE WHEN r_outcome[j] = 'recorded' THEN CASE WHEN l_count[j] > 0 THEN 'distributed' ELSE 'no_eligible' END ELSE r_status[j] END,
+           CASE WHEN r_outcome[j] = 'recorded' THEN l_lead_status[j] ELSE r_status[j] END,
            coalesce(r_attempt[j], 0), r_version[j], r_pointer[j],
            a_balance[l_first[j]:l_first[j] + l_count[j] - 1],
            (SELECT coalesce(array_agg(p.id), '{}') FROM unnest(v_paused_id, v_paused_niche) AS p(id, niche) WHERE p.niche = l_niche[j])

@@ -15,6 +15,9 @@ public sealed record BenchmarkOptions
                                 does); default: load them pending, approve + distribute each
           --concurrency C       closed loop: C concurrent callers, each starting its next lead when the
                                 last one returned (default 64)
+          --warmup W            distribute the first W of the leads before measuring (closed loop, not
+                                timed, not counted), so the figures are the warm cluster's: the run's
+                                first seconds carry JIT, connection pool growth and first activations
           --rate R              open loop instead: lead i starts at t0 + i/R (R leads/s) whatever the
                                 completions, at most 10,000 calls in flight; latency is timed from each
                                 lead's intended start (corrected for coordinated omission)
@@ -39,6 +42,7 @@ public sealed record BenchmarkOptions
     public bool DistributeOnly { get; init; }
     public int Concurrency { get; init; } = 64;
     public double? Rate { get; init; }
+    public int Warmup { get; init; }
     public LeadWorkflow Workflow => DistributeOnly ? LeadWorkflow.DistributeOnly : LeadWorkflow.ApproveAndDistribute;
     public int Silos { get; init; }
     public string? SiloDll { get; init; }
@@ -64,6 +68,7 @@ public sealed record BenchmarkOptions
                 "--workload" => options with { Workload = Value() },
                 "--leads" => options with { Leads = Positive() },
                 "--distribute-only" => options with { DistributeOnly = true },
+                "--warmup" => options with { Warmup = Positive() },
                 "--concurrency" => options with { Concurrency = Positive() },
                 "--rate" => options with { Rate = double.TryParse(Value(), NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var r) && r > 0
                     ? r : throw new ArgumentException("--rate needs a positive number of leads per second") },

@@ -75,6 +75,15 @@ public static class BenchmarkProgram
         var pace = options.Rate is { } r ? $"open loop at {r} leads/s" : $"{options.Concurrency} callers";
         Console.WriteLine($"[bench] cluster up; driving {workload.Leads.Count} leads ({options.Workflow.Describe()}) with {pace}");
 
+        var leadIds = workload.Leads.Select(l => l.Id).ToList();
+        if (options.Warmup > 0)
+        {
+            var warmup = Math.Min(options.Warmup, leadIds.Count);
+            Console.WriteLine($"[bench] warming up on the first {warmup} leads (not measured)");
+            await ClosedLoopDriver.Run(cluster.Grains, leadIds[..warmup], options.Workflow, options.Concurrency, TextWriter.Null);
+            leadIds = leadIds[warmup..];
+        }
+
         await database.ResetStatements();
         var before = await database.ReadCounters();
         var (_, backendCpuBefore) = await database.BackendCpu();
@@ -85,7 +94,6 @@ public static class BenchmarkProgram
         var machineBefore = MachineCpu.Read();
         var loadBefore = MachineCpu.LoadAverage();
 
-        var leadIds = workload.Leads.Select(l => l.Id).ToList();
         var drive = options.Rate is { } rate
             ? await OpenLoopDriver.Run(cluster.Grains, leadIds, options.Workflow, rate, Console.Out)
             : await ClosedLoopDriver.Run(cluster.Grains, leadIds, options.Workflow, options.Concurrency, Console.Out);

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using LeadGrains.Abstractions.Leads;
 
 namespace LeadGrains.Grains.Distribution;
 
@@ -8,7 +9,7 @@ namespace LeadGrains.Grains.Distribution;
 /// </summary>
 internal sealed record DistributionPlanArrays(
     Guid[] LeadIds, Guid[] NicheIds, Guid[] RunIds, string[] Actors, DateTimeOffset[] ServedAt, int[] ElapsedMs,
-    long[] Versions, int[] Starts, int[] NextPointers, string[] Statuses,
+    long[] Versions, int[] Starts, int[] NextPointers, string[] Statuses, string[] LeadStatuses,
     string[] Traversals, string[] SkippedLists, int[] FirstAssignments, int[] AssignmentCounts,
     Guid[] AssignmentIds, Guid[] Providers, Guid[] Subscriptions, Guid[] Levels, long[] Prices,
     Guid[] ShortProviders)
@@ -27,7 +28,7 @@ internal sealed record DistributionPlanArrays(
             [.. leads.Select(p => p.Actor)], [.. leads.Select(p => p.ServedAt)],
             [.. plans.Select(p => (int)Math.Min(int.MaxValue, p.ElapsedMs))],
             [.. leads.Select(p => p.Version)], [.. leads.Select(p => p.StartLevelOrderPosition)], [.. leads.Select(p => p.NextPointer)],
-            [.. leads.Select(p => p.Status)],
+            [.. leads.Select(p => p.Status)], [.. leads.Select(p => LeadStatus.AfterDistribution(p.Assignments.Count))],
             [.. leads.Select(p => JsonSerializer.Serialize(p.Traversal, DistributionStore.Json))],
             [.. leads.Select(p => JsonSerializer.Serialize(p.Skipped, DistributionStore.Json))],
             firsts, [.. leads.Select(p => p.Assignments.Count)],

@@ -43,7 +43,7 @@ public sealed class DistributionStore(NpgsqlDataSource db)
         var rows = (await connection.QueryAsync<RecordedRow>("""
             SELECT outcome, lead_status, attempt, version, pointer, balances, paused_subscription_ids
               FROM record_distributions(@LeadIds, @NicheIds, @RunIds, @Actors, @ServedAt, @ElapsedMs,
-                                        @Versions, @Starts, @NextPointers, @Statuses,
+                                        @Versions, @Starts, @NextPointers, @Statuses, @LeadStatuses,
                                         @Traversals::text[], @SkippedLists::text[], @FirstAssignments, @AssignmentCounts,
                                         @AssignmentIds, @Providers, @Subscriptions, @Levels, @Prices, @ShortProviders)
             """, arrays, transaction)).ToList();

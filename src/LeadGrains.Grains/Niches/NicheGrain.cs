@@ -45,6 +45,7 @@ public sealed class NicheGrain(
     private long? _plannedVersion;
     private bool _resynchronize;           // a plan was refused or failed: reload what the database holds before deciding again
     private TaskCompletionSource? _idle;   // completed when nothing is in flight
+    private TaskCompletionSource? _reloaded;   // set while a resynchronizing reload runs
     private DateTimeOffset _lastServedAt;
 
     /// <summary>Decisions of one lead refused (stale version, a balance spent elsewhere) before the attempt counts as failed.</summary>
@@ -302,20 +303,35 @@ public sealed class NicheGrain(
 
     /// <summary>
     /// After a decision was refused or failed, waits until none of this niche's plans is in flight
-    /// and reloads the niche, so the next decisions start from what the database holds.
+    /// and reloads the niche, so the next decisions start from what the database holds. Calls that
+    /// arrive meanwhile wait for the reload rather than decide on what it is replacing.
     /// </summary>
     private async Task Resynchronize()
     {
         while (_resynchronize)
         {
+            if (_reloaded is { } reloading)
+            {
+                await reloading.Task;
+                continue;
+            }
             if (_inFlight > 0)
             {
                 _idle ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
                 await _idle.Task;
                 continue;
             }
-            _resynchronize = false;
-            await Reload();
+            var done = _reloaded = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            try
+            {
+                await Reload();
+                _resynchronize = false;
+            }
+            finally
+            {
+                _reloaded = null;
+                done.TrySetResult();
+            }
             RequireExists();
         }
     }

@@ -17,6 +17,8 @@ public sealed class LeadCalls(IGrainFactory grains, LeadWorkflow workflow)
     // An overloaded open-loop run queues leads for minutes; longer latencies are clamped, not lost.
     private readonly LongHistogram _latencyMicros = new(TimeSpan.FromHours(1).Ticks / 10, 3);
     private readonly List<string> _firstErrors = [];
+    private readonly Dictionary<long, long> _worstMicrosBySecond = [];   // second of the run a lead started in -> its slowest latency
+    private readonly long _origin = Stopwatch.GetTimestamp();
     private int _terminal;
     private int _distributed;
     private int _noEligible;
@@ -43,7 +45,7 @@ public sealed class LeadCalls(IGrainFactory grains, LeadWorkflow workflow)
                 }
             }
             var result = await lead.Distribute(Actor);
-            Record(Stopwatch.GetElapsedTime(startedAt));
+            Record(startedAt, Stopwatch.GetElapsedTime(startedAt));
             switch (result.Status)
             {
                 case LeadStatus.Distributed:
@@ -76,12 +78,23 @@ public sealed class LeadCalls(IGrainFactory grains, LeadWorkflow workflow)
     public DriveResult Result(int leads, double seconds, OpenLoopFigures? openLoop) =>
         new(leads, _terminal, _distributed, _noEligible, _notTerminal, _errors, _assignments, seconds, _latencyMicros, _firstErrors, openLoop);
 
-    private void Record(TimeSpan latency)
+    /// <summary>The seconds of the run whose leads waited longest, worst first: where a latency tail came from.</summary>
+    public IReadOnlyList<(long Second, double WorstMs)> WorstSeconds(int count)
+    {
+        lock (_latencyMicros)
+        {
+            return [.. _worstMicrosBySecond.OrderByDescending(s => s.Value).Take(count).Select(s => (s.Key, s.Value / 1000.0))];
+        }
+    }
+
+    private void Record(long startedAt, TimeSpan latency)
     {
         var micros = Math.Min((long)latency.TotalMicroseconds, _latencyMicros.HighestTrackableValue);
+        var second = Math.Max(0, (startedAt - _origin) / Stopwatch.Frequency);
         lock (_latencyMicros)
         {
             _latencyMicros.RecordValue(micros);
+            _worstMicrosBySecond[second] = Math.Max(micros, _worstMicrosBySecond.GetValueOrDefault(second));
         }
     }
 }

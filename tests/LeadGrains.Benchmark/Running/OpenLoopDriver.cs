@@ -68,6 +68,8 @@ public static class OpenLoopDriver
         var seconds = Stopwatch.GetElapsedTime(t0).TotalSeconds;
         await stop.CancelAsync();
         await reporter;
+        progress.WriteLine("[bench] slowest seconds (second of the run the leads started in: worst latency): " +
+            string.Join(", ", calls.WorstSeconds(5).Select(s => $"{s.Second} s: {s.WorstMs:F0} ms")));
 
         // The schedule puts N leads in N/R seconds (the last one 1/R before the end), so a run that kept it reports exactly R.
         var startRate = leadIds.Count / (Stopwatch.GetElapsedTime(t0, lastStart).TotalSeconds + 1 / rate);
