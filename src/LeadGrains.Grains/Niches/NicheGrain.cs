@@ -277,9 +277,13 @@ public sealed class NicheGrain(
         return result;
     }
 
-    /// <summary>Hands the decision over and waits for the database's answer; the plan's reservations end with it.</summary>
+    /// <summary>
+    /// Hands the decision over and waits for the database's answer. Its charges are reserved from
+    /// here until the answer, so the decisions taken meanwhile see them spent.
+    /// </summary>
     private async Task<DistributionStore.RecordedRow> Commit(DistributionPlan plan, long started)
     {
+        _balances.Reserve(plan.Assignments);
         _inFlight++;
         try
         {
@@ -340,8 +344,8 @@ public sealed class NicheGrain(
     /// Rules 1, 2, 3 and 5 from what this grain holds: the start level (from the pointer as it will
     /// be once the plans in flight are recorded), the traversal, and per level the recipients in
     /// least-recently-served order that can pay (<see cref="DistributionDecision"/>). The decision is
-    /// taken as done at once — recipients served, charges reserved, pointer and version stepped — so
-    /// the next lead is decided after it.
+    /// taken as done at once — recipients served, pointer and version stepped, and its charges
+    /// reserved as it is handed over — so the next lead is decided after it.
     /// </summary>
     private DistributionPlan Decide(DistributionRequest request, Guid runId)
     {
@@ -366,7 +370,6 @@ public sealed class NicheGrain(
         {
             _queues[assignment.LevelId].MarkServed(assignment.SubscriptionId, servedAt);
         }
-        _balances.Reserve(assignments);
         _plannedPointer = next;
         _plannedVersion = version + 1;
         return new DistributionPlan(

@@ -95,6 +95,25 @@ public sealed class CrashResumeTests(ClusterFixture fixture) : IClassFixture<Clu
         return balances;
     }
 
+    [Fact]
+    public async Task An_attempt_that_failed_as_it_began_holds_none_of_the_balance_back()
+    {
+        var s = await Scenario.Start(fixture.Grains);
+        var niche = await s.Niche(new Level(1, 1, 100));
+        var provider = await s.Provider(100);
+        await s.Subscribe(niche, provider, 1);
+        var (failing, next) = (await s.Lead(niche), await s.Lead(niche));
+        Arm(i => i.FailAttempts(failing, 1));
+
+        // The niche had decided to charge the provider its whole balance when the attempt failed.
+        await Assert.ThrowsAsync<DistributionInterruptedException>(() => s.Distribute(failing));
+        var served = await s.Distribute(next);
+
+        Assert.Equal(provider, Assert.Single(served.Result!.Assignments).ProviderId);
+        Assert.Equal(0, await s.Balance(provider));
+        await fixture.AssertInvariantsHold();
+    }
+
     private void Arm(Action<DistributionInterruptions> arm)
     {
         foreach (var (_, interruptions) in fixture.Cluster.OfEverySilo<DistributionInterruptions>())
