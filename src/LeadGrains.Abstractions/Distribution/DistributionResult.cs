@@ -17,7 +17,7 @@ public sealed record AssignmentRecord(
 /// <summary>A candidate passed over, and why.</summary>
 /// <param name="ProviderId">The provider.</param>
 /// <param name="SubscriptionId">The subscription considered.</param>
-/// <param name="Reason"><c>insufficient_balance</c>, <c>eligibility_error</c>, <c>duplicate</c>, <c>subscription_inactive</c> or <c>provider_inactive</c>.</param>
+/// <param name="Reason"><c>insufficient_balance</c> or <c>eligibility_error</c> (older records may also say <c>duplicate</c>, <c>subscription_inactive</c> or <c>provider_inactive</c>).</param>
 [GenerateSerializer, Immutable]
 public sealed record SkippedProvider(
     [property: Id(0)] Guid ProviderId,

@@ -1,11 +1,13 @@
 namespace LeadGrains.Domain.Distribution;
 
-/// <summary>Why a candidate was passed over, as recorded in a distribution result.</summary>
+/// <summary>
+/// Why a candidate was passed over, as recorded in a distribution result. Inactive subscriptions and
+/// providers are not candidates at all (their niche keeps them out of its order), and a lead being
+/// distributed has no assignment yet to be a duplicate of; results recorded before the niche decided
+/// whole distributions may still name <c>duplicate</c>, <c>subscription_inactive</c> or <c>provider_inactive</c>.
+/// </summary>
 public static class SkipReasons
 {
     public const string InsufficientBalance = "insufficient_balance";
     public const string EligibilityError = "eligibility_error";
-    public const string Duplicate = "duplicate";
-    public const string SubscriptionInactive = "subscription_inactive";
-    public const string ProviderInactive = "provider_inactive";
 }
