@@ -229,3 +229,11 @@ LANGUAGE sql STABLE AS $$
       FROM lead_assignments a JOIN competition_levels l ON l.id = a.level_id
      GROUP BY a.lead_id, a.level_id, l.max_recipients HAVING count(*) > l.max_recipients
 $$;
+
+-- Planned once per connection, not once per call: with its parameters being arrays, a custom plan of
+-- each of the function's statements looks no better than the generic one, yet building it cost about
+-- as much as running it (measured: 1.6 ms → 0.85 ms for a one-lead call in steady state). The generic
+-- plans use the same indexes whatever the arrays hold.
+ALTER FUNCTION record_distributions(uuid[], uuid[], uuid[], text[], timestamptz[], integer[], bigint[], integer[], integer[], text[], text[],
+                                    text[], text[], integer[], integer[], uuid[], uuid[], uuid[], uuid[], bigint[], uuid[])
+    SET plan_cache_mode = force_generic_plan;
