@@ -25,7 +25,10 @@ public static class ObservabilityExtensions
             .MinimumLevel.Override("Polly", Serilog.Events.LogEventLevel.Warning)
             .Enrich.FromLogContext()
             .Enrich.WithProperty("service", serviceName)
-            .WriteTo.Console(new CompactJsonFormatter()));
+            .WriteTo.Console(new CompactJsonFormatter()),
+            // Each host keeps its own logger: with the static Log.Logger shared, the first host of a
+            // process to stop (in tests, several run side by side) would silence all the others.
+            preserveStaticLogger: true);
 
         var telemetry = builder.Services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService(serviceName, serviceInstanceId: Environment.MachineName + ":" + Environment.ProcessId))
