@@ -45,11 +45,11 @@ DROP FUNCTION distribute_leads(uuid[], uuid[], uuid[], text[], timestamptz[], in
                                uuid[], integer[], integer[], bigint[], boolean[], integer[], integer[], uuid[], uuid[], boolean[]);
 
 -- Plans come as parallel arrays. Per lead (l_*): lead, niche, run, actor, served-at time, elapsed
--- ms so far, the niche version the plan was made on, start position, pointer after it, status, the
--- lead's status after it,
--- traversal and skips as the grain decided them (JSON), and its first assignment and assignment
--- count. Per assignment (a_*): id, provider, subscription, level, price. s_short: the
--- providers the grains found too poor for a subscription (their paused state is re-checked here).
+-- ms so far, the niche version the plan was made on, start position, pointer after it, the run's
+-- status and the lead's status after it, traversal and skips as the grain decided them (JSON), and
+-- its first assignment and assignment count. Per assignment (a_*): id, provider, subscription,
+-- level, price. s_short: the providers the grains found too poor for a subscription (their paused
+-- state is re-checked here).
 -- One row per lead, in order. balances: per assignment of the lead, the provider's balance after
 -- it ('recorded') or as it stands ('insufficient_balance').
 CREATE FUNCTION record_distributions(
