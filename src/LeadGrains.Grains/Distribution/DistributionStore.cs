@@ -31,8 +31,8 @@ public sealed class DistributionStore(NpgsqlDataSource db)
     }
 
     /// <summary>
-    /// Guards and records the plans through <c>record_distributions</c> in one transaction and one
-    /// round trip, answering one row per plan, in order. <paramref name="beforeCommit"/> runs once
+    /// Guards and records the plans through <c>record_distributions</c> in one transaction (one call,
+    /// then the commit), answering one row per plan, in order. <paramref name="beforeCommit"/> runs once
     /// the rows are written and before they commit — the instant a crash is most expensive.
     /// </summary>
     public async Task<IReadOnlyList<RecordedRow>> Record(IReadOnlyList<(DistributionPlan Plan, long ElapsedMs)> plans, Func<Task> beforeCommit)
