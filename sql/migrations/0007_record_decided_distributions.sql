@@ -67,7 +67,6 @@ DECLARE
     v_leads integer := coalesce(cardinality(l_lead), 0);
     v_assignments integer := coalesce(cardinality(a_id), 0);
     n_id uuid[];
-    n_workspace uuid[];
     n_version bigint[];
     n_pointer integer[];
     n_committed_version bigint[];
@@ -91,9 +90,9 @@ DECLARE
 BEGIN
     -- Locks in id order — niches, leads, providers — so concurrent calls wait but never deadlock.
     -- NO KEY UPDATE: rows that reference these can still be inserted meanwhile.
-    SELECT array_agg(x.id), array_agg(x.workspace_id), array_agg(x.distribution_version), array_agg(x.next_start_level_order_position)
-      INTO n_id, n_workspace, n_version, n_pointer
-      FROM (SELECT n.id, n.workspace_id, n.distribution_version, n.next_start_level_order_position FROM niches n
+    SELECT array_agg(x.id), array_agg(x.distribution_version), array_agg(x.next_start_level_order_position)
+      INTO n_id, n_version, n_pointer
+      FROM (SELECT n.id, n.distribution_version, n.next_start_level_order_position FROM niches n
              WHERE n.id = ANY(l_niche) ORDER BY n.id FOR NO KEY UPDATE) x;
     n_committed_version := n_version;
     PERFORM 1 FROM leads l WHERE l.id = ANY(l_lead) ORDER BY l.id FOR NO KEY UPDATE;

@@ -15,13 +15,14 @@ public sealed record DecidedAssignment(Guid SubscriptionId, Guid ProviderId, Gui
 public sealed record DecidedSkip(Guid ProviderId, Guid SubscriptionId, string Reason);
 
 /// <summary>The whole distribution of one lead, as decided in memory.</summary>
-/// <param name="ShortProviders">Providers skipped for their balance: their subscriptions above it are to be paused.</param>
 public sealed record DistributionDecision(
     IReadOnlyList<DecidedAssignment> Assignments,
     IReadOnlyList<DecidedSkip> Skipped,
-    DistributionOutcome Outcome,
-    IReadOnlyList<Guid> ShortProviders)
+    DistributionOutcome Outcome)
 {
+    /// <summary>Providers skipped for their balance: their subscriptions above it are to be paused.</summary>
+    public IReadOnlyList<Guid> ShortProviders => [.. Skipped.Where(s => s.Reason == SkipReasons.InsufficientBalance).Select(s => s.ProviderId)];
+
     /// <summary>
     /// Rules 2, 3 and 5 for one lead, given its traversal: per level, the candidates in
     /// least-recently-served order up to the level's <c>max_recipients</c>; a provider already
@@ -35,7 +36,6 @@ public sealed record DistributionDecision(
     {
         var assignments = new List<DecidedAssignment>();
         var skipped = new List<DecidedSkip>();
-        var shortProviders = new List<Guid>();
         var receiving = new HashSet<Guid>();
         var levelsServed = 0;
         foreach (var level in traversal)
@@ -56,7 +56,6 @@ public sealed record DistributionDecision(
                 else if (balanceOf(candidate.ProviderId) < level.PriceCents)
                 {
                     skipped.Add(new DecidedSkip(candidate.ProviderId, candidate.SubscriptionId, SkipReasons.InsufficientBalance));
-                    shortProviders.Add(candidate.ProviderId);
                 }
                 else
                 {
@@ -70,6 +69,6 @@ public sealed record DistributionDecision(
         var outcome = levelsServed == 0 ? DistributionOutcome.NoEligible
             : levelsServed == traversal.Count ? DistributionOutcome.Success
             : DistributionOutcome.Partial;
-        return new DistributionDecision(assignments, skipped, outcome, shortProviders);
+        return new DistributionDecision(assignments, skipped, outcome);
     }
 }

@@ -11,40 +11,28 @@ namespace LeadGrains.Grains.Distribution;
 /// waits for its row; each of the committer's lanes sends every plan waiting at that moment to
 /// <c>record_distributions</c> as one transaction, while the next plans gather for the following
 /// one. A niche always uses the same lane, so its plans are recorded in the order it decided them;
-/// the lanes run side by side, so no single serial section is shared by every niche of the silo.
-/// The function treats the leads one after another, exactly as if each were recorded alone, so
-/// batching changes the cost, never the outcome.
+/// with more than one lane (<see cref="DistributionQueueOptions.CommitLanes"/>) the lanes run side
+/// by side. The function treats the leads one after another, exactly as if each were recorded
+/// alone, so batching changes the cost, never the outcome.
 /// </summary>
-public sealed class DistributionCommitter : BackgroundService
+public sealed class DistributionCommitter(
+    DistributionStore store,
+    IDistributionProbe probe,
+    LeadGrainsTelemetry telemetry,
+    [FromKeyedServices(LeadGrainsClock.Key)] TimeProvider clock,
+    IOptions<DistributionQueueOptions> options,
+    ILogger<DistributionCommitter> logger) : BackgroundService
 {
     /// <summary>Plans per transaction at most: bounds the locks one transaction holds and its duration.</summary>
     public const int MaxBatch = 128;
 
     private sealed record Pending(DistributionPlan Plan, long StartedTimestamp, TaskCompletionSource<DistributionStore.RecordedRow> Done);
 
-    private readonly DistributionStore _store;
-    private readonly IDistributionProbe _probe;
-    private readonly LeadGrainsTelemetry _telemetry;
-    private readonly TimeProvider _clock;
-    private readonly ILogger<DistributionCommitter> _logger;
-    private readonly int _maxQueued;
-    private readonly Channel<Pending>[] _lanes;
+    private readonly int _maxQueued = options.Value.MaxQueuedPerSilo;
+    private readonly Channel<Pending>[] _lanes = Enumerable.Range(0, Math.Max(1, options.Value.CommitLanes))
+        .Select(_ => Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true }))
+        .ToArray();
     private int _queued;
-
-    public DistributionCommitter(
-        DistributionStore store,
-        IDistributionProbe probe,
-        LeadGrainsTelemetry telemetry,
-        [FromKeyedServices(LeadGrainsClock.Key)] TimeProvider clock,
-        IOptions<DistributionQueueOptions> options,
-        ILogger<DistributionCommitter> logger)
-    {
-        (_store, _probe, _telemetry, _clock, _logger) = (store, probe, telemetry, clock, logger);
-        _maxQueued = options.Value.MaxQueuedPerSilo;
-        _lanes = Enumerable.Range(0, Math.Max(1, options.Value.CommitLanes))
-            .Select(_ => Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true }))
-            .ToArray();
-    }
 
     /// <summary>
     /// Queues the plan for its lane's next transaction; completes with the database's answer for it,
@@ -106,15 +94,15 @@ public sealed class DistributionCommitter : BackgroundService
         var started = TimeProvider.System.GetTimestamp();   // wall time: the business clock may be virtual
         try
         {
-            var plans = batch.Select(p => (p.Plan, (long)_clock.GetElapsedTime(p.StartedTimestamp).TotalMilliseconds)).ToList();
-            var rows = await _store.Record(plans, async () =>
+            var plans = batch.Select(p => (p.Plan, (long)clock.GetElapsedTime(p.StartedTimestamp).TotalMilliseconds)).ToList();
+            var rows = await store.Record(plans, async () =>
             {
                 foreach (var pending in batch)
                 {
-                    await _probe.At(InterruptionPoint.BeforeCommit, pending.Plan.LeadId);
+                    await probe.At(InterruptionPoint.BeforeCommit, pending.Plan.LeadId);
                 }
             });
-            _telemetry.GroupCommitted(batch.Count, TimeProvider.System.GetElapsedTime(started).TotalMilliseconds, committed: true);
+            telemetry.GroupCommitted(batch.Count, TimeProvider.System.GetElapsedTime(started).TotalMilliseconds, committed: true);
             for (var i = 0; i < batch.Count; i++)
             {
                 batch[i].Done.TrySetResult(rows[i]);
@@ -122,9 +110,9 @@ public sealed class DistributionCommitter : BackgroundService
         }
         catch (Exception error) when (batch.Count > 1)
         {
-            _telemetry.GroupCommitted(batch.Count, TimeProvider.System.GetElapsedTime(started).TotalMilliseconds, committed: false);
+            telemetry.GroupCommitted(batch.Count, TimeProvider.System.GetElapsedTime(started).TotalMilliseconds, committed: false);
             // One failing distribution must not fail its neighbours: each goes again on its own.
-            _logger.LogWarning(error, "A transaction of {Count} distributions failed; recording each on its own", batch.Count);
+            logger.LogWarning(error, "A transaction of {Count} distributions failed; recording each on its own", batch.Count);
             foreach (var pending in batch)
             {
                 await Flush([pending]);
@@ -132,7 +120,7 @@ public sealed class DistributionCommitter : BackgroundService
         }
         catch (Exception error)
         {
-            _telemetry.GroupCommitted(1, TimeProvider.System.GetElapsedTime(started).TotalMilliseconds, committed: false);
+            telemetry.GroupCommitted(1, TimeProvider.System.GetElapsedTime(started).TotalMilliseconds, committed: false);
             batch[0].Done.TrySetException(error);
         }
     }
