@@ -24,6 +24,7 @@ public static class ServiceCollectionExtensions
         services.TryAddSingleton<NicheStore>();
         services.TryAddSingleton<ProviderStore>();
         services.TryAddSingleton<LeadStore>();
+        services.TryAddSingleton<LeadRowReader>();
         services.TryAddSingleton<DistributionStore>();
         services.TryAddSingleton<DeadLetterStore>();
         services.TryAddSingleton<DistributionCommitter>();
