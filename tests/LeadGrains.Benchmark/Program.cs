@@ -76,11 +76,12 @@ public static class BenchmarkProgram
         Console.WriteLine($"[bench] cluster up; driving {workload.Leads.Count} leads ({options.Workflow.Describe()}) with {pace}");
 
         var leadIds = workload.Leads.Select(l => l.Id).ToList();
+        var nicheOf = workload.Leads.ToDictionary(l => l.Id, l => l.NicheId);
         if (options.Warmup > 0)
         {
             var warmup = Math.Min(options.Warmup, leadIds.Count);
             Console.WriteLine($"[bench] warming up on the first {warmup} leads (not measured)");
-            await ClosedLoopDriver.Run(cluster.Grains, leadIds[..warmup], options.Workflow, options.Concurrency, TextWriter.Null);
+            await ClosedLoopDriver.Run(cluster.Grains, leadIds[..warmup], nicheOf, options.Workflow, options.Concurrency, TextWriter.Null);
             leadIds = leadIds[warmup..];
         }
 
@@ -95,8 +96,8 @@ public static class BenchmarkProgram
         var loadBefore = MachineCpu.LoadAverage();
 
         var drive = options.Rate is { } rate
-            ? await OpenLoopDriver.Run(cluster.Grains, leadIds, options.Workflow, rate, Console.Out)
-            : await ClosedLoopDriver.Run(cluster.Grains, leadIds, options.Workflow, options.Concurrency, Console.Out);
+            ? await OpenLoopDriver.Run(cluster.Grains, leadIds, nicheOf, options.Workflow, rate, Console.Out)
+            : await ClosedLoopDriver.Run(cluster.Grains, leadIds, nicheOf, options.Workflow, options.Concurrency, Console.Out);
 
         var machineBusy = MachineCpu.Read().BusySecondsSince(machineBefore);
         var loadAfter = MachineCpu.LoadAverage();

@@ -92,6 +92,7 @@ public sealed class LeadCsvImport(IGrainFactory grains)
         {
             return (line, null, "workspace_id is not this workspace");
         }
+        using var nearItsNiche = NicheHint.For(nicheId);
         var result = await grains.GetGrain<ILeadGrain>(leadId).Submit(new LeadSubmission(workspaceId, nicheId,
             new LeadContact(Field("first_name"), Field("last_name"), Field("email"), Field("phone")),
             new LeadAttributes(Field("state"), null, null, new Dictionary<string, string>())));

@@ -7,6 +7,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
+using LeadGrains.Grains.Placement;
+
 namespace LeadGrains.Grains.Leads;
 
 /// <summary>
@@ -15,6 +17,7 @@ namespace LeadGrains.Grains.Leads;
 /// in the leads table and the distribution transaction, which re-checks the lead under a row lock,
 /// cover the rest.
 /// </summary>
+[WithItsNichePlacement]
 public sealed class LeadGrain(
     LeadStore store,
     LeadRowReader rows,

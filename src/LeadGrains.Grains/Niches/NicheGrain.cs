@@ -8,6 +8,8 @@ using LeadGrains.Grains.Distribution;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
+using LeadGrains.Grains.Placement;
+
 namespace LeadGrains.Grains.Niches;
 
 /// <summary>
@@ -19,6 +21,7 @@ namespace LeadGrains.Grains.Niches;
 /// records the decisions in that order, each atomically, and refuses any that is no longer true
 /// (the lead is not approved, the niche's version moved, a balance does not cover a charge).
 /// </summary>
+[NichePlacement]
 public sealed class NicheGrain(
     NicheStore store,
     DistributionStore runs,
