@@ -12,12 +12,12 @@ namespace LeadGrains.Workload;
 public static class WorkloadGenerator
 {
     /// <summary>Every niche's levels, in order: name, max recipients, price in cents.</summary>
-    public static IReadOnlyList<(string Name, int MaxRecipients, long PriceCents)> Levels { get; } =
+    private static readonly (string Name, int MaxRecipients, long PriceCents)[] Levels =
         [("Exclusive", 1, 4900), ("Shared", 3, 2000), ("Budget", 5, 1000)];
 
     /// <summary>A poor provider can pay for a few leads only, so distributions meet insufficient balances.</summary>
-    public const long PoorBalanceCents = 3_000;
-    public const long FundedBalanceCents = 1_000_000;
+    private const long PoorBalanceCents = 3_000;
+    private const long FundedBalanceCents = 1_000_000;
 
     private static readonly string[] FirstNames =
         ["Ava", "Ben", "Cleo", "Dan", "Eve", "Finn", "Gia", "Hal", "Ivy", "Jon", "Kai", "Lea", "Max", "Nia", "Oto", "Pia", "Quin", "Rex", "Sia", "Tom"];
@@ -47,7 +47,7 @@ public static class WorkloadGenerator
         {
             foreach (var niche in niches)
             {
-                for (var position = 1; position <= Levels.Count; position++)
+                for (var position = 1; position <= Levels.Length; position++)
                 {
                     var (name, maxRecipients, price) = Levels[position - 1];
                     var levelId = random.NextUuid();
@@ -98,7 +98,7 @@ public static class WorkloadGenerator
             }
         }
 
-        return new WorkloadCounts(niches.Count, niches.Count * Levels.Count, providers.Count, subscriptions, parameters.Leads);
+        return new WorkloadCounts(niches.Count, niches.Count * Levels.Length, providers.Count, subscriptions, parameters.Leads);
     }
 
     private static StreamWriter Csv(string directory, string name, string header)
