@@ -10,14 +10,19 @@ using LeadGrains.Data;
 namespace LeadGrains.Benchmark;
 
 /// <summary>
-/// Issue 6's benchmark: load a workload into a fresh database, approve and distribute its leads (or
+/// The benchmark: load a workload into a fresh database, approve and distribute its leads (or
 /// only distribute them, loaded approved) through the grain interfaces, closed or open loop, and
 /// report throughput, latency, PostgreSQL transactions, process resources and the invariants. Exit code 1: an invariant broke; 3: some lead did not end terminal.
+/// <c>generate</c> writes a workload instead (<see cref="GenerateCommand"/>).
 /// </summary>
 public static class BenchmarkProgram
 {
     public static async Task<int> Main(string[] args)
     {
+        if (args is ["generate", .. var generateArgs])
+        {
+            return GenerateCommand.Run(generateArgs);
+        }
         BenchmarkOptions options;
         try
         {

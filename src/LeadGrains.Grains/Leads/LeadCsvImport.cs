@@ -11,7 +11,7 @@ public sealed record LeadImportReport(int Accepted, int Duplicates, IReadOnlyLis
 public sealed record LeadImportRejection(long Line, string Reason);
 
 /// <summary>
-/// Bulk intake of leads.csv rows (the columns of bench/gen_workload.py) through the same path as a
+/// Bulk intake of leads.csv rows (the columns of a generated workload) through the same path as a
 /// single submission — each row is a <see cref="ILeadGrain.Submit"/> keyed by its lead_id, so
 /// validation and dedupe are the same and re-importing a file is harmless. The file is streamed:
 /// only a bounded window of rows is in flight, never the whole file in memory.
