@@ -33,7 +33,7 @@ public static class ObservabilityExtensions
         var telemetry = builder.Services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService(serviceName, serviceInstanceId: Environment.MachineName + ":" + Environment.ProcessId))
             .WithMetrics(metrics => metrics
-                .AddMeter("Microsoft.Orleans", LeadGrainsTelemetry.MeterName)
+                .AddMeter("Microsoft.Orleans", LeadGrainsTelemetry.MeterName, "Npgsql")
                 .AddRuntimeInstrumentation()
                 .AddPrometheusExporter());
         if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
