@@ -59,6 +59,23 @@ public sealed class LeadGrainsTelemetry
         _groupDuration = meter.CreateHistogram<double>("leadgrains.distribution.group.duration", unit: "s", description: "Time of one group-commit transaction, by outcome.");
         _refusals = meter.CreateCounter<long>("leadgrains.distribution.refusals", unit: "{decision}", description: "Decisions the database refused and the niche took again, by reason (stale, insufficient_balance).");
         _busy = meter.CreateCounter<long>("leadgrains.distribution.busy", unit: "{distribution}", description: "Distributions answered busy (a niche or silo at its limit in flight) and queued for later.");
+        StartAtZero();
+    }
+
+    /// <summary>
+    /// The fault counters exist from the start, at zero: a rate over a series that appears only with
+    /// the first fault reads as "no data" instead of 0, and an alert's ratio would have nothing to divide.
+    /// </summary>
+    private void StartAtZero()
+    {
+        _distributions.Add(0, Tag("leadgrains.distribution.status", DistributionOutcome.Failed.ToWire()));
+        _failedAttempts.Add(0, Tag("leadgrains.attempt.outcome", "retry_scheduled"));
+        _failedAttempts.Add(0, Tag("leadgrains.attempt.outcome", "dead_lettered"));
+        _deadLettered.Add(0);
+        _refusals.Add(0, Tag("leadgrains.refusal.reason", "stale"));
+        _refusals.Add(0, Tag("leadgrains.refusal.reason", "insufficient_balance"));
+        _busy.Add(0);
+        _ledgerDiscrepancies.Add(0);
     }
 
     public void LeadSubmitted(string outcome) => _submitted.Add(1, Tag("leadgrains.intake.outcome", outcome));
