@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using LeadGrains.Api.Audit;
 using LeadGrains.Api.Auth;
 using LeadGrains.Api.Dashboard;
@@ -6,6 +7,7 @@ using LeadGrains.Api.Errors;
 using LeadGrains.Api.Health;
 using LeadGrains.Api.Hosting;
 using LeadGrains.Api.Idempotency;
+using LeadGrains.Api.Jobs;
 using LeadGrains.Api.Json;
 using LeadGrains.Api.Leads;
 using LeadGrains.Api.Niches;
@@ -15,6 +17,7 @@ using LeadGrains.Api.ProviderSelfService;
 using LeadGrains.Api.Providers;
 using LeadGrains.Api.Queues;
 using LeadGrains.Api.RateLimiting;
+using LeadGrains.Api.Reconciliation;
 using LeadGrains.Grains.Leads;
 using LeadGrains.Silo.Hosting;
 
@@ -44,6 +47,10 @@ builder.Services.AddSingleton<ProviderQueries>();
 builder.Services.AddSingleton<LeadQueries>();
 builder.Services.AddSingleton<DistributionQueries>();
 builder.Services.AddSingleton<LeadCsvImport>();
+builder.Services.AddSingleton<AuditQueries>();
+builder.Services.AddSingleton<JobSchedules>();
+builder.Services.AddSingleton<FairnessQueries>();
+builder.Services.TryAddSingleton(TimeProvider.System);
 
 var app = builder.Build();
 app.UseMiddleware<ProblemMiddleware>();
@@ -71,6 +78,10 @@ app.MapLeadEndpoints();
 app.MapLeadImportEndpoints();
 app.MapDistributionEndpoints();
 app.MapQueueEndpoints();
+app.MapAuditEndpoints();
+app.MapJobEndpoints();
+app.MapReconciliationEndpoints();
+app.MapFairnessEndpoints();
 app.MapProviderSelfServiceEndpoints();
 app.Run();
 
