@@ -18,6 +18,7 @@ using LeadGrains.Api.Providers;
 using LeadGrains.Api.Queues;
 using LeadGrains.Api.RateLimiting;
 using LeadGrains.Api.Reconciliation;
+using LeadGrains.Api.Reports;
 using LeadGrains.Grains.Leads;
 using LeadGrains.Silo.Hosting;
 
@@ -50,9 +51,11 @@ builder.Services.AddSingleton<LeadCsvImport>();
 builder.Services.AddSingleton<AuditQueries>();
 builder.Services.AddSingleton<JobSchedules>();
 builder.Services.AddSingleton<FairnessQueries>();
+builder.Services.AddSingleton<ReportQueries>();
 builder.Services.TryAddSingleton(TimeProvider.System);
 
 var app = builder.Build();
+app.UseLeadGrainsRequestLogging();
 app.UseMiddleware<ProblemMiddleware>();
 app.UseStatusCodeProblems();
 app.UseRouting();
@@ -82,6 +85,7 @@ app.MapAuditEndpoints();
 app.MapJobEndpoints();
 app.MapReconciliationEndpoints();
 app.MapFairnessEndpoints();
+app.MapReportEndpoints();
 app.MapProviderSelfServiceEndpoints();
 app.Run();
 
