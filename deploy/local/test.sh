@@ -13,6 +13,13 @@ trap 'rm -rf "$results"' EXIT
 export LEADGRAINS_TEST_ARTIFACTS="$PWD/.local/test-artifacts"
 rm -rf "$LEADGRAINS_TEST_ARTIFACTS"
 
+# The ops console's browser test drives Debian's Chromium (Playwright, through its executable path).
+if [ ! -x /usr/lib/chromium/chromium ]; then
+  echo "Chromium is missing: installing the Debian package chromium..."
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null
+fi
+
 dotnet build LeadGrains.sln -c Release -nologo -v q -clp:ErrorsOnly
 status=0
 dotnet test LeadGrains.sln -c Release --no-build -nologo \
