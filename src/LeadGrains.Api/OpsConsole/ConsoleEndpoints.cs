@@ -47,7 +47,8 @@ public static class ConsoleEndpoints
         }
         await http.SignInAsync(ConsoleAuthentication.Scheme, outcome.Principal,
             new AuthenticationProperties { ExpiresUtc = outcome.ExpiresAt, IsPersistent = false });
-        logger.LogInformation("Console session opened for {Actor}", outcome.Principal.Actor());
+        // The subject may be an e-mail address at some identity providers: the log names the workspace only.
+        logger.LogInformation("Console session opened in workspace {WorkspaceId}", outcome.Principal.WorkspaceId());
         return Results.Redirect("/console");
     }
 

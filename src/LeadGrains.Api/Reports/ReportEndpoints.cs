@@ -21,10 +21,10 @@ public static class ReportEndpoints
         var reports = app.MapGroup("/api/v1/admin/reports").WithTags("Reports");
         reports.MapGet("/niches", ByNiche).WithName("reportByNicheAndDay")
             .WithSummary("Per niche and UTC day: leads in, distributions (distributed, partial, no_eligible, failed attempts), assignments, revenue and average time to distribute; format=csv streams it as CSV.")
-            .RequireAuthorization(Policies.Read).Produces<NicheDayReport>().Produces<string>(StatusCodes.Status200OK, "text/csv").WithQueryProblems();
+            .RequireAuthorization(Policies.Read).Produces(StatusCodes.Status200OK, typeof(NicheDayReport), "application/json", "text/csv").WithQueryProblems();
         reports.MapGet("/providers", ByProvider).WithName("reportByProviderAndDay")
             .WithSummary("Per provider, niche, level and UTC day: assignments and revenue; format=csv streams it as CSV.")
-            .RequireAuthorization(Policies.Read).Produces<ProviderDayReport>().Produces<string>(StatusCodes.Status200OK, "text/csv").WithQueryProblems();
+            .RequireAuthorization(Policies.Read).Produces(StatusCodes.Status200OK, typeof(ProviderDayReport), "application/json", "text/csv").WithQueryProblems();
     }
 
     private static async Task<IResult> ByNiche(
@@ -69,7 +69,10 @@ public static class ReportEndpoints
 
     private static string Day(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
-    /// <summary>Every value written is a date, a UUID or a number: nothing to quote.</summary>
+    /// <summary>
+    /// Every value written is a date, a UUID or a number: nothing to quote. The columns are the JSON
+    /// items' fields, in order (the OpenAPI document describes both answers with the JSON schema).
+    /// </summary>
     private static IResult Csv(string fileName, string header, IAsyncEnumerable<string> lines) =>
         Results.Stream(async body =>
         {
