@@ -36,6 +36,7 @@ if (args is ["token", .. var tokenArgs])
 var builder = WebApplication.CreateBuilder(args);
 builder.AddLeadGrainsObservability("leadgrains-api");
 builder.AddApiTelemetry();
+builder.AddManagementAddress();
 builder.AddLeadGrainsCluster();
 builder.AddLeadGrainsAuth();
 builder.AddOpsConsole();
@@ -67,8 +68,7 @@ app.UseAuthorization();
 app.UseMiddleware<RequestBodyLimitMiddleware>();
 app.UseMiddleware<IdempotencyMiddleware>();
 
-app.MapHealthEndpoints();
-app.MapPrometheusScrapingEndpoint();
+app.MapManagementEndpoints();
 app.MapOpenApi();
 var dashboard = app.MapDashboard().ExcludeFromDescription();
 if (!app.Services.GetRequiredService<AuthOptions>().LocalMode)

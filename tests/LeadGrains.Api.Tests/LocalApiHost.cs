@@ -84,9 +84,12 @@ public class LocalApiHost : IAsyncLifetime
         await Client.GetAsync("/health/live");
     }
 
-    public HttpClient CreateClient(string? token = null)
+    public HttpClient CreateClient(string? token = null) => CreateClientAt(BaseAddress, token);
+
+    /// <summary>A client whose requests name another address (the host's management port, say).</summary>
+    public HttpClient CreateClientAt(Uri address, string? token = null)
     {
-        var client = factory!.CreateDefaultClient(BaseAddress, new ResponseRecorder());
+        var client = factory!.CreateDefaultClient(address, new ResponseRecorder());
         if (token is not null)
         {
             client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);

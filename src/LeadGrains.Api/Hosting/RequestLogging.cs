@@ -13,6 +13,8 @@ public static class RequestLogging
     public static IApplicationBuilder UseLeadGrainsRequestLogging(this IApplicationBuilder app) =>
         app.UseSerilogRequestLogging(options =>
         {
+            // The host's own logger: the static one is left silent on purpose (ObservabilityExtensions).
+            options.Logger = app.ApplicationServices.GetRequiredService<Serilog.ILogger>();
             options.MessageTemplate = "HTTP {RequestMethod} {RequestPath} answered {StatusCode} in {Elapsed:0.0} ms";
             options.GetLevel = (http, _, error) => error is not null || http.Response.StatusCode >= 500
                 ? LogEventLevel.Error
