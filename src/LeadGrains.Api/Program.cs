@@ -1,4 +1,3 @@
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using LeadGrains.Api.Audit;
 using LeadGrains.Api.Auth;
 using LeadGrains.Api.Dashboard;
@@ -22,6 +21,7 @@ using LeadGrains.Api.Reconciliation;
 using LeadGrains.Api.Reports;
 using LeadGrains.Grains.Leads;
 using LeadGrains.Silo.Hosting;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 // The thin front end: authenticates, validates, forwards commands to grains and serves read-only
 // pages from PostgreSQL. In local mode (cohosted) it also runs a silo; in client mode it joins a

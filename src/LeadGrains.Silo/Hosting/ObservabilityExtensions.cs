@@ -10,7 +10,7 @@ using Serilog.Formatting.Display;
 
 namespace LeadGrains.Silo.Hosting;
 
-/// <summary>Logs (Serilog, JSON) and OpenTelemetry metrics and traces, the same for every LeadGrains process.</summary>
+/// <summary>Logs (Serilog, readable or JSON) and OpenTelemetry metrics and traces, the same for every LeadGrains process.</summary>
 public static class ObservabilityExtensions
 {
     public const string LogFormatKey = "LeadGrains:Logging:Format";
