@@ -1,18 +1,32 @@
 #!/usr/bin/env bash
 # The one command to test LeadGrains: starts the private PostgreSQL (installing it if missing),
-# builds the solution and runs every test project against it. Exits non-zero on any failure and
-# prints the totals.
+# builds the solution and runs every test project against it, then checks the monitoring
+# configuration with promtool (deploy/local/check-monitoring.sh), including the /metrics the API
+# tests scraped. Exits non-zero on any failure and prints the totals.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 source deploy/local/postgres.sh
 
 results=$(mktemp -d)
 trap 'rm -rf "$results"' EXIT
+# What tests leave to look at afterwards (the scraped /metrics, screenshots); fresh every run.
+export LEADGRAINS_TEST_ARTIFACTS="$PWD/.local/test-artifacts"
+rm -rf "$LEADGRAINS_TEST_ARTIFACTS"
+
+# The ops console's browser test drives Debian's Chromium (Playwright, through its executable path).
+if [ ! -x /usr/lib/chromium/chromium ]; then
+  echo "Chromium is missing: installing the Debian package chromium..."
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null
+fi
 
 dotnet build LeadGrains.sln -c Release -nologo -v q -clp:ErrorsOnly
 status=0
 dotnet test LeadGrains.sln -c Release --no-build -nologo \
   --logger "trx" --results-directory "$results" --logger "console;verbosity=minimal" || status=$?
+
+echo
+deploy/local/check-monitoring.sh "$LEADGRAINS_TEST_ARTIFACTS/metrics.prom" || status=$?
 
 # Totals over every test assembly, from the TRX reports.
 passed=0; failed=0; skipped=0

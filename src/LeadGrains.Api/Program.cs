@@ -6,17 +6,22 @@ using LeadGrains.Api.Errors;
 using LeadGrains.Api.Health;
 using LeadGrains.Api.Hosting;
 using LeadGrains.Api.Idempotency;
+using LeadGrains.Api.Jobs;
 using LeadGrains.Api.Json;
 using LeadGrains.Api.Leads;
 using LeadGrains.Api.Niches;
 using LeadGrains.Api.OpenApi;
+using LeadGrains.Api.OpsConsole;
 using LeadGrains.Api.Platform;
 using LeadGrains.Api.ProviderSelfService;
 using LeadGrains.Api.Providers;
 using LeadGrains.Api.Queues;
 using LeadGrains.Api.RateLimiting;
+using LeadGrains.Api.Reconciliation;
+using LeadGrains.Api.Reports;
 using LeadGrains.Grains.Leads;
 using LeadGrains.Silo.Hosting;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 // The thin front end: authenticates, validates, forwards commands to grains and serves read-only
 // pages from PostgreSQL. In local mode (cohosted) it also runs a silo; in client mode it joins a
@@ -31,8 +36,10 @@ if (args is ["token", .. var tokenArgs])
 var builder = WebApplication.CreateBuilder(args);
 builder.AddLeadGrainsObservability("leadgrains-api");
 builder.AddApiTelemetry();
+builder.AddManagementAddress();
 builder.AddLeadGrainsCluster();
 builder.AddLeadGrainsAuth();
+builder.AddOpsConsole();
 builder.Services.AddReadinessChecks();
 builder.Services.ConfigureHttpJsonOptions(options => ApiJson.Configure(options.SerializerOptions));
 builder.Services.AddLeadGrainsRateLimits(builder.Configuration);
@@ -44,8 +51,14 @@ builder.Services.AddSingleton<ProviderQueries>();
 builder.Services.AddSingleton<LeadQueries>();
 builder.Services.AddSingleton<DistributionQueries>();
 builder.Services.AddSingleton<LeadCsvImport>();
+builder.Services.AddSingleton<AuditQueries>();
+builder.Services.AddSingleton<JobSchedules>();
+builder.Services.AddSingleton<FairnessQueries>();
+builder.Services.AddSingleton<ReportQueries>();
+builder.Services.TryAddSingleton(TimeProvider.System);
 
 var app = builder.Build();
+app.UseLeadGrainsRequestLogging();
 app.UseMiddleware<ProblemMiddleware>();
 app.UseStatusCodeProblems();
 app.UseRouting();
@@ -55,8 +68,7 @@ app.UseAuthorization();
 app.UseMiddleware<RequestBodyLimitMiddleware>();
 app.UseMiddleware<IdempotencyMiddleware>();
 
-app.MapHealthEndpoints();
-app.MapPrometheusScrapingEndpoint();
+app.MapManagementEndpoints();
 app.MapOpenApi();
 var dashboard = app.MapDashboard().ExcludeFromDescription();
 if (!app.Services.GetRequiredService<AuthOptions>().LocalMode)
@@ -71,6 +83,12 @@ app.MapLeadEndpoints();
 app.MapLeadImportEndpoints();
 app.MapDistributionEndpoints();
 app.MapQueueEndpoints();
+app.MapAuditEndpoints();
+app.MapJobEndpoints();
+app.MapReconciliationEndpoints();
+app.MapFairnessEndpoints();
+app.MapReportEndpoints();
+app.MapOpsConsole();
 app.MapProviderSelfServiceEndpoints();
 app.Run();
 

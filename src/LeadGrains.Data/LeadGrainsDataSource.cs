@@ -20,6 +20,8 @@ public static class LeadGrainsDataSource
         var builder = new NpgsqlDataSourceBuilder(connectionString);
         var settings = builder.ConnectionStringBuilder;
         settings.ApplicationName ??= "leadgrains";
+        // The pool's name labels its metrics (db.client.connection.*): short and stable, never the connection string.
+        builder.Name = "leadgrains";
         // A pooled connection is reused many times per distribution. Resetting it (DISCARD ALL) threw
         // away every cached plan, including PL/pgSQL's and the foreign-key checks', and doubled the
         // commits per lead (docs/PERFORMANCE.md). Nothing here leaves session state behind: locks are

@@ -2,6 +2,7 @@ using LeadGrains.Grains.Distribution;
 using LeadGrains.Grains.Jobs;
 using LeadGrains.Grains.Leads;
 using LeadGrains.Grains.Niches;
+using LeadGrains.Grains.Operations;
 using LeadGrains.Grains.Placement;
 using LeadGrains.Grains.Providers;
 using LeadGrains.Grains.Queues;
@@ -35,6 +36,9 @@ public static class ServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<DistributionCommitter>());
         services.TryAddSingleton<DueLeadSweeper>();
         services.AddHostedService(sp => sp.GetRequiredService<DueLeadSweeper>());
+        services.AddOptions<OperationsGaugeOptions>().BindConfiguration(OperationsGaugeOptions.Section);
+        services.TryAddSingleton<OperationsGauges>();
+        services.AddHostedService(sp => sp.GetRequiredService<OperationsGauges>());
         services.AddSingleton<IScheduledJob, SubscriptionReactivationJob>();
         services.AddSingleton<IScheduledJob, LedgerReconciliationJob>();
         services.AddSingleton<IScheduledJob, LeadExpiryJob>();

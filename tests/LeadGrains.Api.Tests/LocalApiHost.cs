@@ -46,6 +46,12 @@ public class LocalApiHost : IAsyncLifetime
         ["LeadGrains:RateLimits:AuthFailurePermits"] = "100000",
     };
 
+    /// <summary>Serve on a real TCP port (a browser's way in) instead of the in-memory test server.</summary>
+    protected virtual bool ServeOverTcp => false;
+
+    /// <summary>The address the host serves on (an in-memory one unless it serves over TCP).</summary>
+    public Uri BaseAddress { get; private set; } = new("http://localhost/");
+
     public async Task InitializeAsync()
     {
         await ExecuteAdminAsync($"CREATE DATABASE {database}");
@@ -66,14 +72,24 @@ public class LocalApiHost : IAsyncLifetime
                 host.UseSetting(key, value);
             }
         });
+        if (ServeOverTcp)
+        {
+            var port = FreeTcpPort();
+            factory.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, port));
+            factory.StartServer();
+            BaseAddress = new Uri($"http://127.0.0.1:{port}/");
+        }
         Client = CreateClient();
         // Start the host (and its silo) now, not inside the first test.
         await Client.GetAsync("/health/live");
     }
 
-    public HttpClient CreateClient(string? token = null)
+    public HttpClient CreateClient(string? token = null) => CreateClientAt(BaseAddress, token);
+
+    /// <summary>A client whose requests name another address (the host's management port, say).</summary>
+    public HttpClient CreateClientAt(Uri address, string? token = null)
     {
-        var client = factory!.CreateDefaultClient(new ResponseRecorder());
+        var client = factory!.CreateDefaultClient(address, new ResponseRecorder());
         if (token is not null)
         {
             client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);

@@ -11,7 +11,11 @@ namespace LeadGrains.Api.Audit;
 /// </summary>
 public sealed class AuditLog(NpgsqlDataSource db)
 {
-    public async Task Write(Guid? workspaceId, string actor, string action, string targetType, Guid targetId, object? metadata = null, Guid? leadId = null)
+    public Task Write(Guid? workspaceId, string actor, string action, string targetType, Guid targetId, object? metadata = null, Guid? leadId = null) =>
+        Write(workspaceId, actor, action, targetType, targetId.ToString(), metadata, leadId);
+
+    /// <summary>For targets named by text rather than an id (a scheduled job).</summary>
+    public async Task Write(Guid? workspaceId, string actor, string action, string targetType, string targetId, object? metadata = null, Guid? leadId = null)
     {
         await using var connection = await db.OpenConnectionAsync();
         await connection.ExecuteAsync("""
@@ -19,7 +23,7 @@ public sealed class AuditLog(NpgsqlDataSource db)
             VALUES (@workspaceId, @actor, @action, @leadId, @targetType, @target, @metadata::jsonb)
             """, new
         {
-            workspaceId, actor, action, leadId, targetType, target = targetId.ToString(),
+            workspaceId, actor, action, leadId, targetType, target = targetId,
             metadata = JsonSerializer.Serialize(metadata ?? new { }, ApiJson.Options),
         });
     }

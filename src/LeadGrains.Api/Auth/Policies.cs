@@ -20,7 +20,7 @@ public static class Policies
     public const string Operate = "operate";
     /// <summary>A provider's own data.</summary>
     public const string Provider = "provider";
-    /// <summary>The Orleans dashboard outside local mode: ops or admin.</summary>
+    /// <summary>The Orleans dashboard outside local mode: ops or admin, by bearer token or console session.</summary>
     public const string Dashboard = "dashboard";
 
     public static IServiceCollection AddLeadGrainsPolicies(this IServiceCollection services)
@@ -36,7 +36,8 @@ public static class Policies
             .AddPolicy(Intake, p => p.RequireAuthenticatedUser().AddRequirements(new RoleRequirement(Roles.Approver, Roles.Admin), new WorkspaceRequirement()))
             .AddPolicy(Operate, p => p.RequireAuthenticatedUser().AddRequirements(new RoleRequirement(Roles.Admin, Roles.Ops), new WorkspaceRequirement(), new MfaRequirement()))
             .AddPolicy(Provider, p => p.RequireAuthenticatedUser().AddRequirements(new RoleRequirement(Roles.Provider), new WorkspaceRequirement(), new ProviderRequirement()))
-            .AddPolicy(Dashboard, p => p.RequireAuthenticatedUser().AddRequirements(new RoleRequirement(Roles.Ops, Roles.Admin)));
+            .AddPolicy(Dashboard, p => p.AddAuthenticationSchemes(OpsConsole.ConsoleAuthentication.DashboardScheme).RequireAuthenticatedUser()
+                .AddRequirements(new RoleRequirement(Roles.Ops, Roles.Admin)));
         return services;
     }
 }

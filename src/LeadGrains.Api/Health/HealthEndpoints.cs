@@ -27,7 +27,7 @@ public static class HealthEndpoints
     /// <c>/health/live</c> answers as long as the process serves requests; <c>/health/ready</c>
     /// answers 200 when every readiness check passes, 503 otherwise, listing each check.
     /// </summary>
-    public static IEndpointRouteBuilder MapHealthEndpoints(this IEndpointRouteBuilder app)
+    public static RouteGroupBuilder MapHealthEndpoints(this IEndpointRouteBuilder app)
     {
         var health = app.MapGroup("/health");
         health.MapGet("/live", () => Results.Ok(new { status = "live" }));
@@ -36,7 +36,7 @@ public static class HealthEndpoints
             Predicate = check => check.Tags.Contains(ReadinessTag),
             ResponseWriter = WriteReport,
         });
-        return app;
+        return health;
     }
 
     private static Task WriteReport(HttpContext context, HealthReport report)

@@ -34,6 +34,9 @@ public sealed class DistributionCommitter(
         .ToArray();
     private int _queued;
 
+    /// <summary>Plans queued or being recorded on this silo: its distributions in flight.</summary>
+    public int Queued => Volatile.Read(ref _queued);
+
     /// <summary>
     /// Queues the plan for its lane's next transaction; completes with the database's answer for it,
     /// or fails with the transaction. Throws <see cref="DistributionBusyException"/> at once when the

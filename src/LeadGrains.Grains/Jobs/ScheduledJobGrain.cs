@@ -6,6 +6,7 @@ namespace LeadGrains.Grains.Jobs;
 public sealed class ScheduledJobGrain(
     [PersistentState("job", GrainStorageNames.GrainState)] IPersistentState<ScheduledJobState> state,
     IEnumerable<IScheduledJob> jobs,
+    LeadGrainsTelemetry telemetry,
     [FromKeyedServices(LeadGrainsClock.Key)] TimeProvider clock,
     ILogger<ScheduledJobGrain> logger) : Grain, IScheduledJobGrain, IRemindable
 {
@@ -43,7 +44,18 @@ public sealed class ScheduledJobGrain(
 
     private async Task<ScheduledJobStatus> Run(DateTimeOffset now, long period)
     {
-        var outcome = await Job.Run(now, CancellationToken.None);
+        var started = TimeProvider.System.GetTimestamp();
+        string outcome;
+        try
+        {
+            outcome = await Job.Run(now, CancellationToken.None);
+        }
+        catch
+        {
+            telemetry.JobRan(Job.Name, succeeded: false, TimeProvider.System.GetElapsedTime(started));
+            throw;
+        }
+        telemetry.JobRan(Job.Name, succeeded: true, TimeProvider.System.GetElapsedTime(started));
         logger.LogInformation("Scheduled job {Job} ran: {Outcome}", Job.Name, outcome);
         state.State.LastPeriodIndex = period;
         state.State.LastRunAt = now;

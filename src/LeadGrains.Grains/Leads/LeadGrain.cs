@@ -24,6 +24,7 @@ public sealed class LeadGrain(
     DistributionStore runs,
     IOptions<DistributionQueueOptions> queueOptions,
     IDistributionProbe probe,
+    LeadGrainsTelemetry telemetry,
     [FromKeyedServices(LeadGrainsClock.Key)] TimeProvider clock,
     ILogger<LeadGrain> logger) : Grain, ILeadGrain
 {
@@ -53,12 +54,14 @@ public sealed class LeadGrain(
         }
         if (errors.Count > 0)
         {
+            telemetry.LeadSubmitted("invalid");
             return new SubmitResult(SubmitOutcome.Invalid, LeadId, "", null, errors);
         }
         var phone = ContactNormalization.NormalizePhoneE164(contact!.Phone)!;
         var hash = DedupeHash.Compute(contact.Email, contact.Phone, submission.NicheId);
         var (lead, duplicateOf) = await store.Insert(LeadId, submission, hash, phone, clock.GetUtcNow());
         _lead = lead;
+        telemetry.LeadSubmitted(duplicateOf is null ? "accepted" : "duplicate");
         return new SubmitResult(duplicateOf is null ? SubmitOutcome.Accepted : SubmitOutcome.Duplicate, LeadId, lead.Status, duplicateOf, NoErrors);
     }
 
@@ -83,6 +86,7 @@ public sealed class LeadGrain(
             if (approved is not null)
             {
                 _lead = approved;
+                telemetry.LeadApproved();
                 if (Queue.AutoDistribute)
                 {
                     await WakeUp();
@@ -220,6 +224,7 @@ public sealed class LeadGrain(
         catch (Exception error) when (error is not LeadNotDistributableException)
         {
             var failure = await store.RecordFailure(LeadId, error, clock.GetUtcNow(), Queue);
+            telemetry.AttemptFailed(failure.Outcome);
             logger.LogWarning("Distribution attempt of lead {LeadId} failed ({FailedAttempts} this round): {Outcome}; {Error}",
                 LeadId, failure.FailedAttempts, failure.Outcome, error.Message);
             await Reload();

@@ -251,7 +251,7 @@ public sealed class NicheGrain(
         {
             _plans.RequireResynchronization();
             var durationMs = (long)clock.GetElapsedTime(started).TotalMilliseconds;
-            telemetry.DistributionCompleted(DistributionOutcome.Failed.ToWire(), 0, durationMs);
+            telemetry.DistributionFailed(durationMs);
             logger.LogWarning(error, "Distribution of lead {LeadId} failed", request.LeadId);
             if (plan is not null)
             {
@@ -275,7 +275,7 @@ public sealed class NicheGrain(
             telemetry.CandidateSkipped(skip.Reason);
         }
         _market.ForgetPaused(row.PausedSubscriptionIds);
-        telemetry.DistributionCompleted(plan.Status, plan.Assignments.Count, durationMs);
+        telemetry.DistributionRecorded(NicheId, plan.Status, plan.Assignments, durationMs);
         return new DistributionResult(
             plan.LeadId, plan.RunId, row.Attempt, plan.StartLevelOrderPosition, plan.Traversal, plan.Assignments, plan.Skipped,
             durationMs, plan.Status, plan.ServedAt);

@@ -14,7 +14,7 @@ namespace LeadGrains.Grains.Providers;
 /// niches' distributions, which lock the provider's row; the database's keys and checks hold even
 /// if a duplicate activation slips through.
 /// </summary>
-public sealed class ProviderGrain(ProviderStore store, [FromKeyedServices(LeadGrainsClock.Key)] TimeProvider clock, ILogger<ProviderGrain> logger) : Grain, IProviderGrain
+public sealed class ProviderGrain(ProviderStore store, LeadGrainsTelemetry telemetry, [FromKeyedServices(LeadGrainsClock.Key)] TimeProvider clock, ILogger<ProviderGrain> logger) : Grain, IProviderGrain
 {
     private Guid ProviderId => this.GetPrimaryKey();
 
@@ -68,6 +68,7 @@ public sealed class ProviderGrain(ProviderStore store, [FromKeyedServices(LeadGr
             "key_conflict" => DepositOutcome.KeyConflict,
             _ => DepositOutcome.ProviderNotFound,
         };
+        telemetry.DepositRequested(outcome, command.AmountCents);
         if (outcome == DepositOutcome.Deposited)
         {
             if (row.ReactivatedSubscriptionIds.Length > 0)

@@ -6,18 +6,31 @@ using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
 using Serilog;
 using Serilog.Formatting.Compact;
+using Serilog.Formatting.Display;
 
 namespace LeadGrains.Silo.Hosting;
 
-/// <summary>Logs (Serilog, JSON) and OpenTelemetry metrics and traces, the same for every LeadGrains process.</summary>
+/// <summary>Logs (Serilog, readable or JSON) and OpenTelemetry metrics and traces, the same for every LeadGrains process.</summary>
 public static class ObservabilityExtensions
 {
+    public const string LogFormatKey = "LeadGrains:Logging:Format";
+
+    private const string ReadableTemplate =
+        "{Timestamp:HH:mm:ss.fff} {Level:u3} {SourceContext}: {Message:lj} {Properties:j} {TraceId}{NewLine}{Exception}";
+
     /// <summary>
-    /// Serilog writes compact JSON to the console; trace and span ids ride on every event, so a
-    /// request's log lines join up across the front end and the silos.
+    /// Serilog writes readable lines to the console, or compact JSON when <c>LeadGrains:Logging:Format</c>
+    /// is <c>json</c> (production, where a collector parses them); trace and span ids ride on every
+    /// event, so a request's log lines join up across the front end and the silos.
     /// </summary>
     public static IHostApplicationBuilder AddLeadGrainsObservability(this IHostApplicationBuilder builder, string serviceName)
     {
+        var json = builder.Configuration[LogFormatKey] switch
+        {
+            null or "" or "text" => false,
+            "json" => true,
+            var other => throw new InvalidOperationException($"{LogFormatKey} must be text or json, not '{other}'."),
+        };
         builder.Services.AddSerilog((services, logger) => logger
             .ReadFrom.Configuration(builder.Configuration)
             .MinimumLevel.Override("Orleans", Serilog.Events.LogEventLevel.Warning)
@@ -25,7 +38,7 @@ public static class ObservabilityExtensions
             .MinimumLevel.Override("Polly", Serilog.Events.LogEventLevel.Warning)
             .Enrich.FromLogContext()
             .Enrich.WithProperty("service", serviceName)
-            .WriteTo.Console(new CompactJsonFormatter()),
+            .WriteTo.Console(json ? new CompactJsonFormatter() : new MessageTemplateTextFormatter(ReadableTemplate)),
             // Each host keeps its own logger: with the static Log.Logger shared, the first host of a
             // process to stop (in tests, several run side by side) would silence all the others.
             preserveStaticLogger: true);
@@ -33,7 +46,7 @@ public static class ObservabilityExtensions
         var telemetry = builder.Services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService(serviceName, serviceInstanceId: Environment.MachineName + ":" + Environment.ProcessId))
             .WithMetrics(metrics => metrics
-                .AddMeter("Microsoft.Orleans", LeadGrainsTelemetry.MeterName)
+                .AddMeter("Microsoft.Orleans", LeadGrainsTelemetry.MeterName, "Npgsql")
                 .AddRuntimeInstrumentation()
                 .AddPrometheusExporter());
         if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))

@@ -1,3 +1,4 @@
+using LeadGrains.Api.Tests.Infrastructure;
 using System.Net;
 using System.Text.Json;
 
@@ -63,5 +64,17 @@ public sealed class OperationsEndpointsTests(LocalApiHost host)
         var text = await response.Content.ReadAsStringAsync();
         Assert.Contains("# TYPE ", text);
         Assert.Contains("orleans_", text);
+    }
+
+    [Fact]
+    public async Task Each_request_is_logged_with_its_status_but_probes_are_not()
+    {
+        var marker = Guid.NewGuid();
+
+        await host.Client.GetAsync($"/api/v1/admin/leads/{marker}");
+        await host.Client.GetAsync("/health/live");
+
+        Assert.Contains($"HTTP GET /api/v1/admin/leads/{marker} answered 401", ConsoleCapture.Text);
+        Assert.DoesNotContain("HTTP GET /health/live answered", ConsoleCapture.Text);
     }
 }

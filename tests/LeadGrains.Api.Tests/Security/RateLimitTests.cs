@@ -16,8 +16,21 @@ public sealed class RateLimitedApiHost : LocalApiHost
     };
 }
 
+/// <summary>
+/// The rate-limited host runs after the shared one has stopped, never beside it: hosts in one
+/// process share the LeadGrains meter's name, and OpenTelemetry stops exporting every same-named
+/// meter once one is disposed (open-telemetry/opentelemetry-dotnet#6412), which would empty the
+/// shared host's /metrics in the middle of its metric tests.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class RateLimitCollection : ICollectionFixture<RateLimitedApiHost>
+{
+    public const string Name = "rate-limited";
+}
+
 /// <summary>The built-in rate limiter on lead intake (per workspace) and on failed authentication.</summary>
-public sealed class RateLimitTests(RateLimitedApiHost host) : IClassFixture<RateLimitedApiHost>
+[Collection(RateLimitCollection.Name)]
+public sealed class RateLimitTests(RateLimitedApiHost host)
 {
     [Fact]
     public async Task Intake_beyond_the_workspace_limit_is_refused_with_429_and_stores_nothing()

@@ -88,7 +88,7 @@ public sealed class GroupCommitTests(ClusterFixture fixture) : IClassFixture<Clu
         {
             foreach (var tag in tags)
             {
-                if (tag.Key == "outcome")
+                if (tag.Key == "leadgrains.commit.outcome")
                 {
                     groups.Add((size, (string)tag.Value!));
                 }

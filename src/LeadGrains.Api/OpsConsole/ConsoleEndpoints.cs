@@ -1,0 +1,123 @@
+using System.Security.Claims;
+using LeadGrains.Abstractions.Queues;
+using LeadGrains.Api.Auth;
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Mvc;
+
+namespace LeadGrains.Api.OpsConsole;
+
+/// <summary>
+/// The ops console at <c>/console</c>: sign in with a token of the API's identity source, then one
+/// page with the backlog, dead letters (retry and resolve, MFA only), recent distributions with
+/// their decisions, the ledger reconciliation, the scheduled jobs and fairness per level.
+/// Forms are checked against forgery; nothing here is part of the JSON API.
+/// </summary>
+public static class ConsoleEndpoints
+{
+    private const string SecurityPolicy = "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+    public static void MapOpsConsole(this IEndpointRouteBuilder app)
+    {
+        var console = app.MapGroup("/console").ExcludeFromDescription();
+        console.MapGet("/login", LoginPage);
+        console.MapPost("/login", SignIn);
+        console.MapGet("/denied", () => Html(ConsolePage.Denied(), StatusCodes.Status403Forbidden));
+        console.MapPost("/logout", SignOut).RequireAuthorization(ConsoleAuthentication.ReadPolicy);
+        console.MapGet("", Overview).RequireAuthorization(ConsoleAuthentication.ReadPolicy);
+        console.MapPost("/dead-letters/{id:guid}/retry", Retry).RequireAuthorization(ConsoleAuthentication.OperatePolicy);
+        console.MapPost("/dead-letters/{id:guid}/resolve", Resolve).RequireAuthorization(ConsoleAuthentication.OperatePolicy);
+    }
+
+    private static IResult LoginPage(HttpContext http, IAntiforgery antiforgery) =>
+        Html(ConsolePage.Login(Field(http, antiforgery), null));
+
+    private static async Task<IResult> SignIn(HttpContext http, IAntiforgery antiforgery, ConsoleLogin login, ILogger<ConsoleLogin> logger)
+    {
+        if (!await antiforgery.IsRequestValidAsync(http))
+        {
+            return Forged();
+        }
+        var form = await http.Request.ReadFormAsync(http.RequestAborted);
+        var outcome = await login.Validate(form["token"], http.RequestAborted);
+        if (outcome.Principal is null)
+        {
+            logger.LogInformation("Console sign-in refused: {Reason}", outcome.Refusal);
+            return Html(ConsolePage.Login(Field(http, antiforgery), outcome.Refusal), StatusCodes.Status401Unauthorized);
+        }
+        await http.SignInAsync(ConsoleAuthentication.Scheme, outcome.Principal,
+            new AuthenticationProperties { ExpiresUtc = outcome.ExpiresAt, IsPersistent = false });
+        // The subject may be an e-mail address at some identity providers: the log names the workspace only.
+        logger.LogInformation("Console session opened in workspace {WorkspaceId}", outcome.Principal.WorkspaceId());
+        return Results.Redirect("/console");
+    }
+
+    private static async Task<IResult> SignOut(HttpContext http, IAntiforgery antiforgery)
+    {
+        if (!await antiforgery.IsRequestValidAsync(http))
+        {
+            return Forged();
+        }
+        await http.SignOutAsync(ConsoleAuthentication.Scheme);
+        return Results.Redirect("/console/login");
+    }
+
+    private static async Task<IResult> Overview(HttpContext http, IAntiforgery antiforgery, ConsoleViews views, string? notice)
+    {
+        var view = await views.Load(http.User.WorkspaceId());
+        return Html(ConsolePage.Overview(view, http.User.Actor(), http.User.HasMfa(), Field(http, antiforgery), Notice(notice)));
+    }
+
+    private static async Task<IResult> Retry(HttpContext http, IAntiforgery antiforgery, IGrainFactory grains, [FromRoute] Guid id)
+    {
+        if (!await antiforgery.IsRequestValidAsync(http))
+        {
+            return Forged();
+        }
+        var result = await grains.GetGrain<IDeadLetterQueueGrain>(http.User.WorkspaceId()).Retry(id, http.User.Actor());
+        return Results.Redirect($"/console?notice={(result.Outcome == DeadLetterOutcome.Done ? "retried" : "unchanged")}");
+    }
+
+    private static async Task<IResult> Resolve(HttpContext http, IAntiforgery antiforgery, IGrainFactory grains, [FromRoute] Guid id)
+    {
+        if (!await antiforgery.IsRequestValidAsync(http))
+        {
+            return Forged();
+        }
+        var result = await grains.GetGrain<IDeadLetterQueueGrain>(http.User.WorkspaceId()).Resolve(id, http.User.Actor(), "resolved in the ops console");
+        return Results.Redirect($"/console?notice={(result.Outcome == DeadLetterOutcome.Done ? "resolved" : "unchanged")}");
+    }
+
+    /// <summary>A form without this session's anti-forgery token changes nothing.</summary>
+    private static IResult Forged() => Results.Problem(statusCode: StatusCodes.Status400BadRequest, detail: "The form is missing its anti-forgery token or it does not match this session.");
+
+    /// <summary>Only known notices are shown: the query string never reaches the page as text.</summary>
+    private static string? Notice(string? notice) => notice switch
+    {
+        "retried" => "The dead letter was retried: its lead has a fresh round of distribution attempts.",
+        "resolved" => "The dead letter was resolved.",
+        "unchanged" => "Nothing changed: the entry was already resolved or is not in this workspace.",
+        _ => null,
+    };
+
+    private static string Field(HttpContext http, IAntiforgery antiforgery)
+    {
+        var tokens = antiforgery.GetAndStoreTokens(http);
+        return $"<input type=\"hidden\" name=\"{tokens.FormFieldName}\" value=\"{tokens.RequestToken}\">";
+    }
+
+    private static IResult Html(string html, int status = StatusCodes.Status200OK) => new HtmlResult(html, status);
+
+    private sealed class HtmlResult(string html, int status) : IResult
+    {
+        public Task ExecuteAsync(HttpContext http)
+        {
+            http.Response.StatusCode = status;
+            http.Response.ContentType = "text/html; charset=utf-8";
+            http.Response.Headers.ContentSecurityPolicy = SecurityPolicy;
+            http.Response.Headers.XContentTypeOptions = "nosniff";
+            http.Response.Headers.CacheControl = "no-store";
+            return http.Response.WriteAsync(html, http.RequestAborted);
+        }
+    }
+}
