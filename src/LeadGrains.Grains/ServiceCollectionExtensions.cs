@@ -1,3 +1,4 @@
+using LeadGrains.Grains.Delivery;
 using LeadGrains.Grains.Distribution;
 using LeadGrains.Grains.Jobs;
 using LeadGrains.Grains.Leads;
@@ -30,11 +31,22 @@ public static class ServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<DistributionCommitter>());
         services.TryAddSingleton<DueLeadSweeper>();
         services.AddHostedService(sp => sp.GetRequiredService<DueLeadSweeper>());
+        services.AddOptions<DeliveryOptions>().BindConfiguration(DeliveryOptions.Section);
+        services.TryAddSingleton<WebhookAddressGuard>();
+        services.TryAddSingleton<DeliveryTelemetry>();
+        services.TryAddSingleton<DeliveryCursor>();
+        services.TryAddSingleton<DeliveryStore>();
+        services.AddSingleton<IDeliveryChannel, WebhookChannel>();
+        services.AddSingleton<IDeliveryChannel, EmailChannel>();
+        services.AddSingleton<IDeliveryChannel, SmsGatewayChannel>();
+        services.TryAddSingleton<DeliveryWorker>();
+        services.AddHostedService(sp => sp.GetRequiredService<DeliveryWorker>());
         services.AddSingleton<IScheduledJob, SubscriptionReactivationJob>();
         services.AddSingleton<IScheduledJob, LedgerReconciliationJob>();
         services.AddSingleton<IScheduledJob, LeadExpiryJob>();
         services.AddSingleton<IScheduledJob, DeadLetterCleanupJob>();
         services.AddSingleton<IScheduledJob, IdempotencyKeyCleanupJob>();
+        services.AddSingleton<IScheduledJob, DeliveryRetentionJob>();
         services.AddHostedService<ScheduledJobRegistration>();
         return services;
     }

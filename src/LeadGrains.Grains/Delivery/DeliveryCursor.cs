@@ -1,0 +1,42 @@
+using Dapper;
+using Npgsql;
+
+namespace LeadGrains.Grains.Delivery;
+
+/// <summary>
+/// Turns newly committed assignments into delivery rows, through the durable cursor of
+/// <c>step_delivery_cursor</c> (migration 0011). Why a cursor over the runs' seq with a transaction
+/// horizon: the distribution writes nothing for delivery, so its hot path stays as measured, and a
+/// run that commits after a later-numbered one is still read, since the position only passes a seq
+/// once every transaction that could still commit below it has ended. Runs above the position are
+/// offered again on each step; this silo remembers which it handled so it does not redo them (the
+/// unique (assignment, channel) key makes a redo harmless anyway, e.g. by another silo).
+/// </summary>
+public sealed class DeliveryCursor(NpgsqlDataSource db)
+{
+    private readonly SortedSet<long> _handledAbovePosition = [];
+
+    /// <summary>One step; returns how many deliveries it made (0 also when another silo was stepping).</summary>
+    public async Task<int> Step(DateTimeOffset now, int batch, CancellationToken cancellationToken)
+    {
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        var step = await connection.QuerySingleAsync<StepRow>(new CommandDefinition(
+            "SELECT stepped, position, runs, created FROM step_delivery_cursor(@now, @batch, @done)",
+            new { now, batch, done = _handledAbovePosition.ToArray() }, cancellationToken: cancellationToken));
+        if (!step.Stepped)
+        {
+            return 0;
+        }
+        _handledAbovePosition.RemoveWhere(seq => seq <= step.Position);
+        _handledAbovePosition.UnionWith(step.Runs);
+        return step.Created;
+    }
+
+    private sealed record StepRow
+    {
+        public bool Stepped { get; init; }
+        public long? Position { get; init; }
+        public long[] Runs { get; init; } = [];
+        public int Created { get; init; }
+    }
+}

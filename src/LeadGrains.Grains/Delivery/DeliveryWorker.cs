@@ -1,0 +1,185 @@
+using System.Collections.Concurrent;
+using LeadGrains.Domain.Delivery;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace LeadGrains.Grains.Delivery;
+
+/// <summary>
+/// Each silo's delivery loop: every <see cref="DeliveryOptions.PollInterval"/> it records the tries
+/// that ended, steps the cursor (one silo at a time does), and claims due deliveries it has room for,
+/// sending each on its channel without waiting for the others — a receiver that hangs holds only its
+/// endpoint's slots until its timeout. A claimed delivery carries a lease: if this silo dies mid-send,
+/// another claims it once the lease runs out and sends it again under the same message id.
+/// </summary>
+public sealed class DeliveryWorker(
+    DeliveryCursor cursor,
+    DeliveryStore store,
+    IEnumerable<IDeliveryChannel> channels,
+    DeliveryTelemetry telemetry,
+    IOptions<DeliveryOptions> options,
+    ILocalSiloDetails siloDetails,
+    [FromKeyedServices(LeadGrainsClock.Key)] TimeProvider clock,
+    ILogger<DeliveryWorker> logger) : BackgroundService
+{
+    private static readonly TimeSpan SizesInterval = TimeSpan.FromSeconds(5);
+
+    private readonly Dictionary<string, IDeliveryChannel> _channels = channels.ToDictionary(c => c.Name);
+    private readonly ConcurrentDictionary<DeliveryEndpoint, int> _inFlight = new();
+    private readonly ConcurrentQueue<FinishedAttempt> _finished = new();
+    private readonly SemaphoreSlim _oneRoundAtATime = new(1, 1);
+    private int _inFlightTotal;
+    private DateTime _sizesObservedAt = DateTime.MinValue;
+
+    private string Silo => siloDetails.SiloAddress.ToString();
+
+    /// <summary>Sends under way on this silo.</summary>
+    public int InFlight => Volatile.Read(ref _inFlightTotal);
+
+    /// <summary>
+    /// One round: records finished tries, steps the cursor, claims and starts sends. Returns the sends
+    /// started. Tests call it to move delivery on without waiting for the timer.
+    /// </summary>
+    public async Task<int> RunOnce(CancellationToken cancellationToken = default)
+    {
+        await _oneRoundAtATime.WaitAsync(cancellationToken);
+        try
+        {
+            await RecordFinished(cancellationToken);
+            var created = await cursor.Step(clock.GetUtcNow(), options.Value.CursorBatch, cancellationToken);
+            if (created > 0)
+            {
+                telemetry.Created(created);
+            }
+            var room = Math.Min(options.Value.ClaimBatch, options.Value.MaxInFlight - InFlight);
+            if (room <= 0)
+            {
+                return 0;
+            }
+            var now = clock.GetUtcNow();
+            var claimed = await store.Claim(now, now + options.Value.Lease, Silo, room, options.Value.MaxInFlightPerEndpoint,
+                _inFlight.Where(e => e.Value > 0).ToDictionary(e => e.Key, e => e.Value), cancellationToken);
+            foreach (var work in claimed)
+            {
+                _inFlight.AddOrUpdate(work.Endpoint, 1, (_, n) => n + 1);
+                Interlocked.Increment(ref _inFlightTotal);
+                _ = Send(work, cancellationToken);
+            }
+            return claimed.Count;
+        }
+        finally
+        {
+            _oneRoundAtATime.Release();
+        }
+    }
+
+    /// <summary>Records the tries that ended since the last round; returns how many.</summary>
+    public async Task<int> RecordFinished(CancellationToken cancellationToken = default)
+    {
+        var batch = new List<FinishedAttempt>();
+        while (batch.Count < 2_000 && _finished.TryDequeue(out var finished))
+        {
+            batch.Add(finished);
+        }
+        if (batch.Count == 0)
+        {
+            return 0;
+        }
+        try
+        {
+            var failing = await store.Record(batch, clock.GetUtcNow(), Silo, options.Value.FailingAfterConsecutiveFailures, cancellationToken);
+            foreach (var endpoint in failing)
+            {
+                logger.LogWarning("Delivery endpoint of provider {ProviderId} on {Channel} is failing: {Count} or more consecutive failed tries",
+                    endpoint.ProviderId, endpoint.Channel, options.Value.FailingAfterConsecutiveFailures);
+            }
+        }
+        catch
+        {
+            // Not recorded: keep them for the next round (their leases still hold them for this silo).
+            foreach (var finished in batch)
+            {
+                _finished.Enqueue(finished);
+            }
+            throw;
+        }
+        foreach (var f in batch)
+        {
+            telemetry.Attempted(f.Work.Channel, f.Result.Outcome.ToString().ToLowerInvariant());
+            if (f.Step.State != "pending")
+            {
+                var lag = f.Step.State == "delivered" ? f.StartedAt + f.Latency - new DateTimeOffset(DateTime.SpecifyKind(f.Work.AssignedAt, DateTimeKind.Utc)) : (TimeSpan?)null;
+                telemetry.Finished(f.Work.Channel, f.Step.State, lag);
+            }
+        }
+        return batch.Count;
+    }
+
+    private async Task Send(DeliveryWork work, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var startedAt = clock.GetUtcNow();
+            AttemptResult result;
+            if (_channels.TryGetValue(work.Channel, out var channel))
+            {
+                result = await channel.Send(work, cancellationToken);
+            }
+            else
+            {
+                result = AttemptResult.Permanent($"no sender for channel {work.Channel}");
+            }
+            var endedAt = clock.GetUtcNow();
+            var step = options.Value.RetryPolicy.After(result.Outcome, work.Attempt,
+                new DateTimeOffset(DateTime.SpecifyKind(work.CreatedAt, DateTimeKind.Utc)), endedAt, result.RetryAfter, Random.Shared.NextDouble());
+            _finished.Enqueue(new FinishedAttempt(work, startedAt, endedAt - startedAt, result, step));
+            if (result.Outcome != AttemptOutcome.Accepted)
+            {
+                logger.LogInformation("Delivery {DeliveryId} ({Channel}) try {Attempt} failed: {Error}; now {State}",
+                    work.DeliveryId, work.Channel, work.Attempt, result.Error, step.State);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The silo is stopping: nothing is recorded, the lease runs out and another silo sends it again.
+        }
+        catch (Exception error)
+        {
+            logger.LogError(error, "Sending delivery {DeliveryId} ({Channel}) failed unexpectedly", work.DeliveryId, work.Channel);
+        }
+        finally
+        {
+            _inFlight.AddOrUpdate(work.Endpoint, 0, (_, n) => n - 1);
+            Interlocked.Decrement(ref _inFlightTotal);
+        }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!options.Value.Enabled)
+        {
+            return;
+        }
+        using var timer = new PeriodicTimer(options.Value.PollInterval);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            try
+            {
+                await RunOnce(stoppingToken);
+                if (DateTime.UtcNow - _sizesObservedAt > SizesInterval)
+                {
+                    _sizesObservedAt = DateTime.UtcNow;
+                    var (backlog, dead, failing) = await store.Sizes(stoppingToken);
+                    telemetry.Observed(backlog, dead, failing);
+                }
+            }
+            catch (Exception error) when (!stoppingToken.IsCancellationRequested)
+            {
+                // The silo may still be starting, or the database briefly away: the next tick tries again.
+                logger.LogWarning(error, "A delivery round failed");
+            }
+        }
+    }
+}
