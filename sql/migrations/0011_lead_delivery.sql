@@ -19,21 +19,21 @@ ALTER TABLE providers
 CREATE INDEX ix_runs_seq ON distribution_runs (seq);
 
 -- One row. Runs commit out of seq order (concurrent transactions take their seq before they commit),
--- so the cursor's position may only pass a seq once no transaction that could still commit a
--- smaller one is running. A step records the largest seq it saw and the snapshot's xmax (the first
+-- so the cursor's position (passed_seq: every run at or below it is handled) may only pass a seq
+-- once no transaction that could still commit a smaller one is running. A step records the largest seq it saw and the snapshot's xmax (the first
 -- transaction id not yet assigned); a later step whose snapshot xmin has reached that xmax knows
 -- every such transaction has ended — record_distributions takes its row locks (and so its
 -- transaction id) before its runs take their seq — and moves the position up to the recorded seq.
 -- Runs above the position are read again by each step, which inserts nothing twice.
 CREATE TABLE delivery_cursor (
     singleton     boolean PRIMARY KEY DEFAULT true CHECK (singleton),
-    position      bigint NOT NULL,
+    passed_seq    bigint NOT NULL,
     horizon_seq   bigint NULL,
     horizon_xmax  xid8 NULL,
     updated_at    timestamptz NOT NULL DEFAULT now()
 );
 -- Assignments made before delivery existed are not sent now, possibly days late.
-INSERT INTO delivery_cursor (position) SELECT coalesce(max(seq), 0) FROM distribution_runs;
+INSERT INTO delivery_cursor (passed_seq) SELECT coalesce(max(seq), 0) FROM distribution_runs;
 
 CREATE TABLE deliveries (
     id               uuid PRIMARY KEY,   -- also the message's id on the wire (webhook-id, Message-ID)
@@ -46,6 +46,7 @@ CREATE TABLE deliveries (
     state            text NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'delivered', 'dead')),
     attempts         integer NOT NULL DEFAULT 0,
     next_attempt_at  timestamptz NOT NULL,
+    give_up_at       timestamptz NOT NULL,   -- not accepted by then: dead (a retry or resend starts a new period)
     lease_until      timestamptz NULL,
     lease_token      uuid NULL,
     leased_by        text NULL,
@@ -91,12 +92,12 @@ CREATE TABLE delivery_endpoints (
     PRIMARY KEY (provider_id, channel)
 );
 
--- One step of the cursor, in one transaction: makes the deliveries of up to p_limit runs above the
--- position (skipping p_done, the runs the caller already handled above it) and moves the position
--- as far as it is safe (see delivery_cursor). One silo steps at a time; a silo that finds another
+-- One step of the cursor, in one transaction: makes the deliveries (given up p_give_up_after from now)
+-- of up to p_limit runs above the position (skipping p_done, the runs the caller already handled
+-- above it) and moves the position as far as it is safe (see delivery_cursor). One silo steps at a time; a silo that finds another
 -- stepping returns at once (stepped = false). runs: the runs read, for the caller's p_done.
-CREATE FUNCTION step_delivery_cursor(p_now timestamptz, p_limit integer, p_done bigint[])
-RETURNS TABLE (stepped boolean, position bigint, runs bigint[], created integer)
+CREATE FUNCTION step_delivery_cursor(p_now timestamptz, p_give_up_after interval, p_limit integer, p_done bigint[])
+RETURNS TABLE (stepped boolean, passed_seq bigint, runs bigint[], created integer)
 LANGUAGE plpgsql AS $$
 #variable_conflict use_column
 DECLARE
@@ -105,30 +106,29 @@ DECLARE
     v_horizon_xmax xid8;
     v_runs bigint[];
     v_seen bigint;
+    v_truncated boolean;
+    v_horizon_passed boolean;
     v_created integer;
 BEGIN
     IF NOT pg_try_advisory_xact_lock(hashtext('delivery_cursor')) THEN
         RETURN QUERY SELECT false, NULL::bigint, '{}'::bigint[], 0;
         RETURN;
     END IF;
-    SELECT c.position, c.horizon_seq, c.horizon_xmax INTO v_position, v_horizon_seq, v_horizon_xmax
+    SELECT c.passed_seq, c.horizon_seq, c.horizon_xmax INTO v_position, v_horizon_seq, v_horizon_xmax
       FROM delivery_cursor c FOR UPDATE;
-    -- Every transaction that could still commit a run at or below the horizon has ended.
-    IF v_horizon_seq IS NOT NULL AND pg_snapshot_xmin(pg_current_snapshot()) >= v_horizon_xmax THEN
-        v_position := greatest(v_position, v_horizon_seq);
-        v_horizon_seq := NULL;
-        v_horizon_xmax := NULL;
-    END IF;
+    -- Checked before the read below, whose later snapshot then sees every run up to the horizon.
+    v_horizon_passed := v_horizon_seq IS NOT NULL AND pg_snapshot_xmin(pg_current_snapshot()) >= v_horizon_xmax;
 
     -- One snapshot: the first runs above the position in seq order, so every visible run up to
     -- v_seen is either read now or one the caller handled.
-    SELECT coalesce(array_agg(x.seq ORDER BY x.seq) FILTER (WHERE NOT x.done), '{}'), max(x.seq) INTO v_runs, v_seen
+    SELECT coalesce(array_agg(x.seq ORDER BY x.seq) FILTER (WHERE NOT x.done), '{}'), max(x.seq), count(*) = p_limit + cardinality(p_done)
+      INTO v_runs, v_seen, v_truncated
       FROM (SELECT r.seq, r.seq = ANY(p_done) AS done FROM distribution_runs r
              WHERE r.seq > v_position
              ORDER BY r.seq LIMIT p_limit + cardinality(p_done)) x;
 
-    INSERT INTO deliveries (id, assignment_id, channel, workspace_id, provider_id, lead_id, assigned_at, next_attempt_at, created_at)
-    SELECT gen_random_uuid(), a.id, c.channel, p.workspace_id, a.provider_id, a.lead_id, a.assigned_at, p_now, p_now
+    INSERT INTO deliveries (id, assignment_id, channel, workspace_id, provider_id, lead_id, assigned_at, next_attempt_at, give_up_at, created_at)
+    SELECT gen_random_uuid(), a.id, c.channel, p.workspace_id, a.provider_id, a.lead_id, a.assigned_at, p_now, p_now + p_give_up_after, p_now
       FROM distribution_runs r
      CROSS JOIN unnest(r.assignment_ids) AS x(id)
       JOIN lead_assignments a ON a.id = x.id
@@ -140,12 +140,23 @@ BEGIN
     ON CONFLICT (assignment_id, channel) DO NOTHING;
     GET DIAGNOSTICS v_created = ROW_COUNT;
 
+    -- Every transaction that could still commit a run at or below the horizon has ended, and every
+    -- such run has been handled, unless the limit stopped the read short of the horizon.
+    IF v_horizon_passed THEN
+        IF v_truncated AND v_seen < v_horizon_seq THEN
+            v_position := v_seen;
+        ELSE
+            v_position := v_horizon_seq;
+            v_horizon_seq := NULL;
+            v_horizon_xmax := NULL;
+        END IF;
+    END IF;
     -- A new horizon only once the last one is passed, else steady load would keep pushing it away.
-    IF v_horizon_seq IS NULL AND v_seen IS NOT NULL THEN
+    IF v_horizon_seq IS NULL AND v_seen > v_position THEN
         v_horizon_seq := v_seen;
         v_horizon_xmax := pg_snapshot_xmax(pg_current_snapshot());
     END IF;
-    UPDATE delivery_cursor SET position = v_position, horizon_seq = v_horizon_seq, horizon_xmax = v_horizon_xmax, updated_at = now();
+    UPDATE delivery_cursor SET passed_seq = v_position, horizon_seq = v_horizon_seq, horizon_xmax = v_horizon_xmax, updated_at = now();
     RETURN QUERY SELECT true, v_position, v_runs, v_created;
 END;
 $$;

@@ -4,9 +4,10 @@ namespace LeadGrains.Domain.Delivery;
 /// When a delivery is tried again: exponential backoff from <see cref="FirstDelay"/>, doubling up to
 /// <see cref="MaxDelay"/>, each delay spread by ±<see cref="Jitter"/> so receivers that failed together
 /// are not retried together; a receiver's Retry-After is honoured when it asks for longer. A delivery
-/// whose next try would fall past <see cref="GiveUpAfter"/> from its creation is given up (dead).
+/// whose next try would fall past its give-up time (a day after its creation or an operator's retry,
+/// by default) is given up (dead).
 /// </summary>
-public sealed record RetryPolicy(TimeSpan FirstDelay, TimeSpan MaxDelay, double Jitter, TimeSpan GiveUpAfter)
+public sealed record RetryPolicy(TimeSpan FirstDelay, TimeSpan MaxDelay, double Jitter)
 {
     /// <summary>The delay after the given failed attempt (1-based), before Retry-After.</summary>
     /// <param name="attempt">The attempt that just failed.</param>
@@ -20,7 +21,7 @@ public sealed record RetryPolicy(TimeSpan FirstDelay, TimeSpan MaxDelay, double 
     }
 
     /// <summary>What follows an attempt: delivered, another try at a time, or dead.</summary>
-    public DeliveryStep After(AttemptOutcome outcome, int attempt, DateTimeOffset createdAt, DateTimeOffset now,
+    public DeliveryStep After(AttemptOutcome outcome, int attempt, DateTimeOffset giveUpAt, DateTimeOffset now,
         TimeSpan? retryAfter, double unitRandom)
     {
         switch (outcome)
@@ -36,6 +37,6 @@ public sealed record RetryPolicy(TimeSpan FirstDelay, TimeSpan MaxDelay, double 
             delay = asked;
         }
         var next = now + delay;
-        return next > createdAt + GiveUpAfter ? DeliveryStep.Dead : DeliveryStep.RetryAt(next);
+        return next > giveUpAt ? DeliveryStep.Dead : DeliveryStep.RetryAt(next);
     }
 }

@@ -17,17 +17,17 @@ public sealed class DeliveryCursor(NpgsqlDataSource db)
     private readonly SortedSet<long> _handledAbovePosition = [];
 
     /// <summary>One step; returns how many deliveries it made (0 also when another silo was stepping).</summary>
-    public async Task<int> Step(DateTimeOffset now, int batch, CancellationToken cancellationToken)
+    public async Task<int> Step(DateTimeOffset now, TimeSpan giveUpAfter, int batch, CancellationToken cancellationToken)
     {
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
         var step = await connection.QuerySingleAsync<StepRow>(new CommandDefinition(
-            "SELECT stepped, position, runs, created FROM step_delivery_cursor(@now, @batch, @done)",
-            new { now, batch, done = _handledAbovePosition.ToArray() }, cancellationToken: cancellationToken));
+            "SELECT stepped, passed_seq, runs, created FROM step_delivery_cursor(@now, @giveUpAfter, @batch, @done)",
+            new { now, giveUpAfter, batch, done = _handledAbovePosition.ToArray() }, cancellationToken: cancellationToken));
         if (!step.Stepped)
         {
             return 0;
         }
-        _handledAbovePosition.RemoveWhere(seq => seq <= step.Position);
+        _handledAbovePosition.RemoveWhere(seq => seq <= step.PassedSeq);
         _handledAbovePosition.UnionWith(step.Runs);
         return step.Created;
     }
@@ -35,7 +35,7 @@ public sealed class DeliveryCursor(NpgsqlDataSource db)
     private sealed record StepRow
     {
         public bool Stepped { get; init; }
-        public long? Position { get; init; }
+        public long? PassedSeq { get; init; }
         public long[] Runs { get; init; } = [];
         public int Created { get; init; }
     }

@@ -63,7 +63,7 @@ public sealed class DeliveryOptions
     /// <summary>Delivered and dead-and-resolved deliveries (and their attempts) older than this are deleted by the retention job.</summary>
     public TimeSpan Retention { get; set; } = TimeSpan.FromDays(30);
 
-    public RetryPolicy RetryPolicy => new(FirstRetryDelay, MaxRetryDelay, RetryJitter, GiveUpAfter);
+    public RetryPolicy RetryPolicy => new(FirstRetryDelay, MaxRetryDelay, RetryJitter);
 
     public WebhookAddressRules AddressRules => new(AllowedWebhookAddresses.Select(AddressRange.Parse).ToList());
 }

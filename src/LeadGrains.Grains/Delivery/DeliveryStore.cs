@@ -35,7 +35,7 @@ public sealed class DeliveryStore(NpgsqlDataSource db)
              WHERE d.id = r.id AND r.n <= @perEndpoint - r.in_flight
                AND a.id = d.assignment_id AND l.id = a.lead_id AND cl.id = a.level_id AND n.id = a.niche_id AND p.id = d.provider_id
             RETURNING d.id AS delivery_id, d.lease_token, d.assignment_id, d.channel, d.workspace_id, d.provider_id, d.lead_id,
-                      a.niche_id, d.attempts AS attempt, d.created_at, d.assigned_at, a.price_cents, cl.name AS level_name,
+                      a.niche_id, d.attempts AS attempt, d.created_at, d.give_up_at, d.assigned_at, a.price_cents, cl.name AS level_name,
                       n.name AS niche_name, p.name AS provider_name, p.email AS provider_email, p.webhook_url,
                       p.webhook_secret, p.webhook_previous_secret, p.webhook_previous_secret_expires_at, p.sms_phone,
                       l.first_name, l.last_name, l.email, l.phone, l.state, l.zip, l.amount_cents, l.attributes::text AS attributes,

@@ -13,6 +13,7 @@ public sealed record DeliveryWork
     public Guid NicheId { get; init; }
     public int Attempt { get; init; }
     public DateTime CreatedAt { get; init; }
+    public DateTime GiveUpAt { get; init; }
     public DateTime AssignedAt { get; init; }
     public long PriceCents { get; init; }
     public string LevelName { get; init; } = "";

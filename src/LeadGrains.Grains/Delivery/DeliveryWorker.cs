@@ -26,7 +26,8 @@ public sealed class DeliveryWorker(
 {
     private static readonly TimeSpan SizesInterval = TimeSpan.FromSeconds(5);
 
-    private readonly Dictionary<string, IDeliveryChannel> _channels = channels.ToDictionary(c => c.Name);
+    // The last registration of a channel wins, so a host can replace one.
+    private readonly Dictionary<string, IDeliveryChannel> _channels = channels.GroupBy(c => c.Name).ToDictionary(g => g.Key, g => g.Last());
     private readonly ConcurrentDictionary<DeliveryEndpoint, int> _inFlight = new();
     private readonly ConcurrentQueue<FinishedAttempt> _finished = new();
     private readonly SemaphoreSlim _oneRoundAtATime = new(1, 1);
@@ -48,7 +49,7 @@ public sealed class DeliveryWorker(
         try
         {
             await RecordFinished(cancellationToken);
-            var created = await cursor.Step(clock.GetUtcNow(), options.Value.CursorBatch, cancellationToken);
+            var created = await cursor.Step(clock.GetUtcNow(), options.Value.GiveUpAfter, options.Value.CursorBatch, cancellationToken);
             if (created > 0)
             {
                 telemetry.Created(created);
@@ -133,7 +134,7 @@ public sealed class DeliveryWorker(
             }
             var endedAt = clock.GetUtcNow();
             var step = options.Value.RetryPolicy.After(result.Outcome, work.Attempt,
-                new DateTimeOffset(DateTime.SpecifyKind(work.CreatedAt, DateTimeKind.Utc)), endedAt, result.RetryAfter, Random.Shared.NextDouble());
+                new DateTimeOffset(DateTime.SpecifyKind(work.GiveUpAt, DateTimeKind.Utc)), endedAt, result.RetryAfter, Random.Shared.NextDouble());
             _finished.Enqueue(new FinishedAttempt(work, startedAt, endedAt - startedAt, result, step));
             if (result.Outcome != AttemptOutcome.Accepted)
             {
