@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
-# The one command to test LeadGrains: starts the private PostgreSQL (installing it if missing),
-# builds the solution and runs every test project against it. Exits non-zero on any failure and
-# prints the totals.
+# The one command to test LeadGrains: starts the private PostgreSQL and a local SMTP server
+# (installing them if missing), builds the solution and runs every test project against them.
+# Exits non-zero on any failure and prints the totals.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 source deploy/local/postgres.sh
+# The e-mail delivery tests send to a real SMTP server.
+source deploy/local/smtp.sh
 
 results=$(mktemp -d)
-trap 'rm -rf "$results"' EXIT
+trap 'rm -rf "$results"; stop_local_smtp' EXIT
 
 dotnet build LeadGrains.sln -c Release -nologo -v q -clp:ErrorsOnly
 status=0

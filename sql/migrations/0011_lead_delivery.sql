@@ -57,6 +57,7 @@ CREATE TABLE deliveries (
     dead_at          timestamptz NULL,
     resolved_at      timestamptz NULL,   -- a dead delivery an operator has dealt with
     resolved_by      text NULL,
+    resolution_note  text NULL,
     UNIQUE (assignment_id, channel)       -- exactly one logical delivery per assignment and channel
 );
 CREATE INDEX ix_deliveries_due ON deliveries (next_attempt_at) WHERE state = 'pending';

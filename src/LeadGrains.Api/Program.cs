@@ -1,6 +1,7 @@
 using LeadGrains.Api.Audit;
 using LeadGrains.Api.Auth;
 using LeadGrains.Api.Dashboard;
+using LeadGrains.Api.Delivery;
 using LeadGrains.Api.Distribution;
 using LeadGrains.Api.Errors;
 using LeadGrains.Api.Health;
@@ -43,6 +44,7 @@ builder.Services.AddSingleton<NicheQueries>();
 builder.Services.AddSingleton<ProviderQueries>();
 builder.Services.AddSingleton<LeadQueries>();
 builder.Services.AddSingleton<DistributionQueries>();
+builder.Services.AddSingleton<DeliveryQueries>();
 builder.Services.AddSingleton<LeadCsvImport>();
 
 var app = builder.Build();
@@ -71,6 +73,8 @@ app.MapLeadEndpoints();
 app.MapLeadImportEndpoints();
 app.MapDistributionEndpoints();
 app.MapQueueEndpoints();
+app.MapDeliveryEndpoints();
+app.MapTemplateEndpoints();
 app.MapProviderSelfServiceEndpoints();
 app.Run();
 

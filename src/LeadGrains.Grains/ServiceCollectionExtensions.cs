@@ -36,7 +36,9 @@ public static class ServiceCollectionExtensions
         services.TryAddSingleton<DeliveryTelemetry>();
         services.TryAddSingleton<DeliveryCursor>();
         services.TryAddSingleton<DeliveryStore>();
-        services.AddSingleton<IDeliveryChannel, WebhookChannel>();
+        services.TryAddSingleton<DeliveryOperationsStore>();
+        services.TryAddSingleton<WebhookChannel>();
+        services.AddSingleton<IDeliveryChannel>(sp => sp.GetRequiredService<WebhookChannel>());
         services.AddSingleton<IDeliveryChannel, EmailChannel>();
         services.AddSingleton<IDeliveryChannel, SmsGatewayChannel>();
         services.TryAddSingleton<DeliveryWorker>();

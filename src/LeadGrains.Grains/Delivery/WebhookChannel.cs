@@ -44,8 +44,16 @@ public sealed class WebhookChannel(
         {
             return AttemptResult.Permanent("the webhook URL is not an allowed https URL");
         }
-        var body = LeadAssignedPayload.Json(work);
-        var messageId = MessageId(work.DeliveryId);
+        var previousSecretExpiresAt = work.WebhookPreviousSecretExpiresAt is { } expires
+            ? new DateTimeOffset(DateTime.SpecifyKind(expires, DateTimeKind.Utc)) : (DateTimeOffset?)null;
+        return await Post(url, work.WebhookSecret, work.WebhookPreviousSecret, previousSecretExpiresAt,
+            MessageId(work.DeliveryId), LeadAssignedPayload.Json(work), cancellationToken);
+    }
+
+    /// <summary>One signed POST (a delivery's try, or a test); the answer as a delivery's try would count it.</summary>
+    public async Task<AttemptResult> Post(Uri url, string secret, string? previousSecret, DateTimeOffset? previousSecretExpiresAt,
+        string messageId, string body, CancellationToken cancellationToken)
+    {
         var now = clock.GetUtcNow();
         using var request = new HttpRequestMessage(HttpMethod.Post, url)
         {
@@ -53,7 +61,8 @@ public sealed class WebhookChannel(
         };
         request.Headers.Add("webhook-id", messageId);
         request.Headers.Add("webhook-timestamp", now.ToUnixTimeSeconds().ToString());
-        request.Headers.Add("webhook-signature", Signatures(work, messageId, now, body));
+        request.Headers.Add("webhook-signature", Signatures(secret, previousSecret is not null && previousSecretExpiresAt > now ? previousSecret : null,
+            messageId, now, body));
         request.Headers.UserAgent.Add(new ProductInfoHeaderValue("LeadGrains-Webhooks", "1.0"));
 
         using var timeout = new CancellationTokenSource(options.Value.AttemptTimeout, clock);
@@ -86,13 +95,13 @@ public sealed class WebhookChannel(
     /// <summary>The <c>webhook-id</c> of a delivery: the same on every try, so receivers can drop repeats.</summary>
     public static string MessageId(Guid deliveryId) => "msg_" + deliveryId.ToString("N");
 
-    private static string Signatures(DeliveryWork work, string messageId, DateTimeOffset now, string body)
+    /// <summary>One <c>v1,</c> signature per secret in force, space-separated, as the spec allows for rotation.</summary>
+    private static string Signatures(string secret, string? previousSecret, string messageId, DateTimeOffset now, string body)
     {
-        var signatures = new List<string> { new StandardWebhook(work.WebhookSecret!).Sign(messageId, now, body) };
-        if (work.WebhookPreviousSecret is not null && work.WebhookPreviousSecretExpiresAt is { } expires
-            && new DateTimeOffset(DateTime.SpecifyKind(expires, DateTimeKind.Utc)) > now)
+        var signatures = new List<string> { new StandardWebhook(secret).Sign(messageId, now, body) };
+        if (previousSecret is not null)
         {
-            signatures.Add(new StandardWebhook(work.WebhookPreviousSecret).Sign(messageId, now, body));
+            signatures.Add(new StandardWebhook(previousSecret).Sign(messageId, now, body));
         }
         return string.Join(' ', signatures);
     }

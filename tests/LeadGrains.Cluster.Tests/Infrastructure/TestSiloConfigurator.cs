@@ -21,7 +21,6 @@ public sealed class TestSiloConfigurator : ISiloConfigurator
         siloBuilder.Services.AddSingleton<IDistributionProbe>(sp => sp.GetRequiredService<DistributionInterruptions>());
         // The last channel registered under a name wins: delivery tests can make the webhook sender drop messages.
         siloBuilder.Services.AddSingleton<DeliveryFaults>();
-        siloBuilder.Services.AddSingleton<WebhookChannel>();
         siloBuilder.Services.AddSingleton<IDeliveryChannel, FaultableWebhookChannel>();
         if (siloBuilder.Configuration.GetValue<bool>(VirtualTime.SettingKey))
         {
