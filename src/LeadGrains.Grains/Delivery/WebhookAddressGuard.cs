@@ -7,11 +7,13 @@ namespace LeadGrains.Grains.Delivery;
 
 /// <summary>
 /// The SSRF guard of webhooks, applied twice: when a URL is registered (scheme, then every address its
-/// host resolves to), and when a webhook connects — to the address actually resolved then, so a name
+/// host resolves to, if it resolves), and when a webhook connects — to the address actually resolved then, so a name
 /// that later resolves somewhere private (DNS rebinding) is still refused.
 /// </summary>
 public sealed class WebhookAddressGuard(IOptions<DeliveryOptions> options)
 {
+    private static readonly TimeSpan ResolveTimeout = TimeSpan.FromSeconds(5);
+
     private readonly WebhookAddressRules _rules = options.Value.AddressRules;
 
     /// <summary>Why the URL may not be a webhook, or null if it may.</summary>
@@ -32,11 +34,14 @@ public sealed class WebhookAddressGuard(IOptions<DeliveryOptions> options)
         IPAddress[] addresses;
         try
         {
-            addresses = IPAddress.TryParse(uri.DnsSafeHost, out var literal) ? [literal] : await Dns.GetHostAddressesAsync(uri.DnsSafeHost, cancellationToken);
+            using var resolving = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            resolving.CancelAfter(ResolveTimeout);
+            addresses = IPAddress.TryParse(uri.DnsSafeHost, out var literal) ? [literal] : await Dns.GetHostAddressesAsync(uri.DnsSafeHost, resolving.Token);
         }
-        catch (SocketException)
+        catch (Exception error) when (error is SocketException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
         {
-            return $"names a host that does not resolve ({uri.DnsSafeHost}).";
+            // A name that does not resolve (yet) points nowhere internal now; the check at connect time still applies.
+            return null;
         }
         var refused = addresses.FirstOrDefault(a => !_rules.Permits(a));
         return refused is null
