@@ -7,13 +7,16 @@ namespace LeadGrains.Cluster.Tests.Infrastructure;
 
 /// <summary>
 /// Two silos with delivery on, virtual business time, a real webhook receiver on loopback (allow-listed
-/// as 127.0.0.1 only) and the SMTP server test.sh starts (LEADGRAINS_SMTP_PORT, its mailbox in
+/// as 127.0.0.1 only; one of its endpoints stands in for the SMS gateway) and the SMTP server test.sh starts (LEADGRAINS_SMTP_PORT, its mailbox in
 /// LEADGRAINS_SMTP_MAILDIR). The senders poll every 25 ms of real time; retries, leases and timeouts
 /// run on the virtual clock, which only the tests move.
 /// </summary>
 public sealed class DeliveryClusterFixture : ClusterFixture
 {
     public WebhookReceiver Receiver { get; private set; } = null!;
+
+    /// <summary>The local sink standing in for the SMS gateway.</summary>
+    public ReceiverEndpoint SmsGateway => Receiver.Endpoint("sms-gateway");
 
     public static string? SmtpPort => Environment.GetEnvironmentVariable("LEADGRAINS_SMTP_PORT");
 
@@ -31,6 +34,7 @@ public sealed class DeliveryClusterFixture : ClusterFixture
         builder.Properties["LeadGrains:Delivery:Smtp:Host"] = "127.0.0.1";
         builder.Properties["LeadGrains:Delivery:Smtp:Port"] = SmtpPort ?? "2525";
         builder.Properties["LeadGrains:Delivery:Smtp:UseTls"] = "false";
+        builder.Properties["LeadGrains:Delivery:SmsGateway:Url"] = SmsGateway.Url;
     }
 
     public override async Task DisposeAsync()

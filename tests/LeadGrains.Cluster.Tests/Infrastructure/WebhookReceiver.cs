@@ -38,13 +38,10 @@ public sealed class WebhookReceiver : IAsyncDisposable
         return receiver;
     }
 
-    public ReceiverEndpoint NewEndpoint()
-    {
-        var name = Guid.NewGuid().ToString("N");
-        var endpoint = new ReceiverEndpoint($"{BaseUrl}/hooks/{name}");
-        _endpoints[name] = endpoint;
-        return endpoint;
-    }
+    public ReceiverEndpoint NewEndpoint() => Endpoint(Guid.NewGuid().ToString("N"));
+
+    /// <summary>The endpoint of that name (made on first use), e.g. a sink configured before the cluster starts.</summary>
+    public ReceiverEndpoint Endpoint(string name) => _endpoints.GetOrAdd(name, n => new ReceiverEndpoint($"{BaseUrl}/hooks/{n}"));
 
     private async Task<IResult> Receive(HttpContext http, string name)
     {
@@ -56,7 +53,7 @@ public sealed class WebhookReceiver : IAsyncDisposable
         }
         var received = new ReceivedWebhook(
             http.Request.Headers["webhook-id"].ToString(), http.Request.Headers["webhook-timestamp"].ToString(),
-            http.Request.Headers["webhook-signature"].ToString(), body, DateTimeOffset.UtcNow);
+            http.Request.Headers["webhook-signature"].ToString(), body, DateTimeOffset.UtcNow, http.Request.Headers["Idempotency-Key"].ToString());
         var reply = endpoint.Take(received);
         if (reply.Hang is { } hang)
         {
@@ -139,8 +136,8 @@ public sealed record Reply(int StatusCode, Task? Hang = null, int? RetryAfterSec
     public static implicit operator Reply(int statusCode) => new(statusCode);
 }
 
-/// <summary>A webhook request as it arrived.</summary>
-public sealed record ReceivedWebhook(string Id, string Timestamp, string Signature, string Body, DateTimeOffset ArrivedAt)
+/// <summary>A request as it arrived (a webhook, or a call of the SMS gateway).</summary>
+public sealed record ReceivedWebhook(string Id, string Timestamp, string Signature, string Body, DateTimeOffset ArrivedAt, string IdempotencyKey)
 {
     /// <summary>
     /// Standard Webhooks verification, written from the spec: HMAC-SHA256 keyed by the base64 bytes after
