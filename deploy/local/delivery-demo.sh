@@ -16,23 +16,24 @@ api() { # METHOD PATH [BODY]
   curl -sS -X "$1" "$API_URL$2" -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
     -H "Idempotency-Key: $(cat /proc/sys/kernel/random/uuid)" ${3:+-d "$3"}
 }
-field() { /usr/bin/python3 -c "import json,sys; d=json.load(sys.stdin); print(eval('d' + sys.argv[1]))" "$1"; }
+# Prints a Python expression of the JSON on stdin, bound to d.
+field() { /usr/bin/python3 -c "import json,sys; d=json.load(sys.stdin); print(eval(sys.argv[1]))" "$1"; }
 
 suffix=$(date +%s)
 niche=$(api POST /api/v1/admin/niches "{\"name\":\"demo-movers-$suffix\",\"levels\":[{\"name\":\"Exclusive\",\"order_position\":1,\"max_recipients\":1,\"price_cents\":2500,\"is_active\":true}]}")
-niche_id=$(echo "$niche" | field "['niche_id']"); level_id=$(echo "$niche" | field "['levels'][0]['level_id']")
+niche_id=$(echo "$niche" | field "d['niche_id']"); level_id=$(echo "$niche" | field "d['levels'][0]['level_id']")
 provider=$(api POST /api/v1/admin/providers "{\"name\":\"Demo Movers LLC\",\"email\":\"buyer-$suffix@example.com\",\"webhook_url\":\"http://127.0.0.1:8099/hooks\"}")
-provider_id=$(echo "$provider" | field "['provider_id']")
+provider_id=$(echo "$provider" | field "d['provider_id']")
 # The secret is shown once: the local receiver reads it from this file to check signatures.
-(umask 077 && echo "$provider" | field "['webhook_secret']" > .local/webhook-secret)
+(umask 077 && echo "$provider" | field "d['webhook_secret']" > .local/webhook-secret)
 api POST "/api/v1/admin/providers/$provider_id/deposits" '{"amount_cents":10000,"reference":"demo"}' >/dev/null
 api POST "/api/v1/admin/providers/$provider_id/subscriptions" "{\"level_id\":\"$level_id\",\"filters\":{\"states\":[\"TX\"]}}" >/dev/null
-lead_id=$(api POST /api/v1/leads "{\"niche_id\":\"$niche_id\",\"contact\":{\"first_name\":\"Ada\",\"last_name\":\"Lovelace\",\"email\":\"ada-$suffix@example.com\",\"phone\":\"+12145550123\"},\"attributes\":{\"state\":\"TX\",\"zip\":\"75201\",\"move_size\":\"3 bedrooms\"}}" | field "['lead_id']")
+lead_id=$(api POST /api/v1/leads "{\"niche_id\":\"$niche_id\",\"contact\":{\"first_name\":\"Ada\",\"last_name\":\"Lovelace\",\"email\":\"ada-$suffix@example.com\",\"phone\":\"+12145550123\"},\"attributes\":{\"state\":\"TX\",\"zip\":\"75201\",\"move_size\":\"3 bedrooms\"}}" | field "d['lead_id']")
 api POST "/api/v1/admin/leads/$lead_id/approve" >/dev/null
 echo "[demo] lead $lead_id approved; provider $provider_id"
 
 for _ in $(seq 1 100); do
-  assignment_id=$(api GET "/api/v1/admin/leads/$lead_id/assignments" | field "['items'][0]['assignment_id'] if d['items'] else ''")
+  assignment_id=$(api GET "/api/v1/admin/leads/$lead_id/assignments" | field "d['items'][0]['assignment_id'] if d['items'] else ''")
   [ -n "$assignment_id" ] && break; sleep 0.2
 done
 for _ in $(seq 1 100); do

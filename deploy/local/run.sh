@@ -95,9 +95,11 @@ lg_sql "DELETE FROM orleansmembershiptable WHERE deploymentid = '$CLUSTER_ID';
 lg_sql "INSERT INTO workspaces (id, name) VALUES ('$LOCAL_WORKSPACE', 'local') ON CONFLICT (id) DO NOTHING;"
 
 pids=()
+# The SMTP server, if this run started it, stops with the rest.
+[ -n "$LEADGRAINS_SMTP_PID" ] && pids+=("$LEADGRAINS_SMTP_PID")
 stop_all() {
   trap - INT TERM EXIT
-  [ ${#pids[@]} -eq 0 ] && { stop_local_smtp; return; }
+  [ ${#pids[@]} -eq 0 ] && return
   echo "[run] stopping ${#pids[@]} process(es)"
   kill -TERM "${pids[@]}" 2>/dev/null || true
   # Silos leave the cluster gracefully on SIGTERM; give them time, then insist.
@@ -109,7 +111,6 @@ stop_all() {
   done
   kill -KILL "${pids[@]}" 2>/dev/null || true
   wait 2>/dev/null || true
-  stop_local_smtp
 }
 trap stop_all INT TERM EXIT
 
