@@ -60,6 +60,8 @@ CREATE TABLE deliveries (
     resolution_note  text NULL,
     UNIQUE (assignment_id, channel)       -- exactly one logical delivery per assignment and channel
 );
+-- Room on each page, so a claim's update (lease, attempts: no indexed column) can stay on the page (HOT).
+ALTER TABLE deliveries SET (fillfactor = 70);
 CREATE INDEX ix_deliveries_due ON deliveries (next_attempt_at) WHERE state = 'pending';
 CREATE INDEX ix_deliveries_provider ON deliveries (provider_id, created_at DESC);
 CREATE INDEX ix_deliveries_dead ON deliveries (workspace_id, dead_at DESC) WHERE state = 'dead';
@@ -157,7 +159,8 @@ BEGIN
         v_horizon_seq := v_seen;
         v_horizon_xmax := pg_snapshot_xmax(pg_current_snapshot());
     END IF;
-    UPDATE delivery_cursor SET passed_seq = v_position, horizon_seq = v_horizon_seq, horizon_xmax = v_horizon_xmax, updated_at = now();
+    UPDATE delivery_cursor SET passed_seq = v_position, horizon_seq = v_horizon_seq, horizon_xmax = v_horizon_xmax, updated_at = now()
+     WHERE (passed_seq, horizon_seq, horizon_xmax) IS DISTINCT FROM (v_position, v_horizon_seq, v_horizon_xmax);
     RETURN QUERY SELECT true, v_position, v_runs, v_created;
 END;
 $$;

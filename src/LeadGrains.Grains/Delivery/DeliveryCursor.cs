@@ -16,8 +16,8 @@ public sealed class DeliveryCursor(NpgsqlDataSource db)
 {
     private readonly SortedSet<long> _handledAbovePosition = [];
 
-    /// <summary>One step; returns how many deliveries it made (0 also when another silo was stepping).</summary>
-    public async Task<int> Step(DateTimeOffset now, TimeSpan giveUpAfter, int batch, CancellationToken cancellationToken)
+    /// <summary>One step; returns how many runs it read and deliveries it made (none when another silo was stepping).</summary>
+    public async Task<(int Runs, int Created)> Step(DateTimeOffset now, TimeSpan giveUpAfter, int batch, CancellationToken cancellationToken)
     {
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
         var step = await connection.QuerySingleAsync<StepRow>(new CommandDefinition(
@@ -25,11 +25,11 @@ public sealed class DeliveryCursor(NpgsqlDataSource db)
             new { now, giveUpAfter, batch, done = _handledAbovePosition.ToArray() }, cancellationToken: cancellationToken));
         if (!step.Stepped)
         {
-            return 0;
+            return (0, 0);
         }
         _handledAbovePosition.RemoveWhere(seq => seq <= step.PassedSeq);
         _handledAbovePosition.UnionWith(step.Runs);
-        return step.Created;
+        return (step.Runs.Length, step.Created);
     }
 
     private sealed record StepRow

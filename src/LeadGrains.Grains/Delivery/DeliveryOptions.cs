@@ -17,10 +17,10 @@ public sealed class DeliveryOptions
     public int CursorBatch { get; set; } = 2_000;
 
     /// <summary>Deliveries claimed per look.</summary>
-    public int ClaimBatch { get; set; } = 500;
+    public int ClaimBatch { get; set; } = 1_000;
 
     /// <summary>Sends in flight per silo, all endpoints together.</summary>
-    public int MaxInFlight { get; set; } = 256;
+    public int MaxInFlight { get; set; } = 1_024;
 
     /// <summary>Sends in flight per silo to one provider's endpoint on one channel, so a slow receiver holds only its own slots.</summary>
     public int MaxInFlightPerEndpoint { get; set; } = 4;

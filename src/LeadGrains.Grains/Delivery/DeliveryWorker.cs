@@ -8,9 +8,9 @@ using Microsoft.Extensions.Options;
 namespace LeadGrains.Grains.Delivery;
 
 /// <summary>
-/// Each silo's delivery loop: every <see cref="DeliveryOptions.PollInterval"/> it records the tries
-/// that ended, steps the cursor (one silo at a time does), and claims due deliveries it has room for,
-/// sending each on its channel without waiting for the others — a receiver that hangs holds only its
+/// Each silo's delivery loops: every <see cref="DeliveryOptions.PollInterval"/> (at once again while
+/// there is more) one steps the cursor (one silo at a time does), the other records the tries that
+/// ended and claims due deliveries it has room for, sending each on its channel without waiting for the others — a receiver that hangs holds only its
 /// endpoint's slots until its timeout. A claimed delivery carries a lease: if this silo dies mid-send,
 /// another claims it once the lease runs out and sends it again under the same message id.
 /// </summary>
@@ -31,6 +31,7 @@ public sealed class DeliveryWorker(
     private readonly ConcurrentDictionary<DeliveryEndpoint, int> _inFlight = new();
     private readonly ConcurrentQueue<FinishedAttempt> _finished = new();
     private readonly SemaphoreSlim _oneRoundAtATime = new(1, 1);
+    private readonly SemaphoreSlim _oneStepAtATime = new(1, 1);
     private int _inFlightTotal;
     private DateTime _sizesObservedAt = DateTime.MinValue;
 
@@ -40,24 +41,45 @@ public sealed class DeliveryWorker(
     public int InFlight => Volatile.Read(ref _inFlightTotal);
 
     /// <summary>
-    /// One round: records finished tries, steps the cursor, claims and starts sends. Returns the sends
-    /// started. Tests call it to move delivery on without waiting for the timer.
+    /// One round of both loops: steps the cursor, records finished tries, claims and starts sends.
+    /// Returns the sends started. Tests call it to move delivery on without waiting for the timers.
     /// </summary>
     public async Task<int> RunOnce(CancellationToken cancellationToken = default)
+    {
+        await StepCursor(cancellationToken);
+        return (await SendDue(cancellationToken)).Claimed;
+    }
+
+    /// <summary>One cursor step; true if it read a full batch of runs (more may be waiting).</summary>
+    private async Task<bool> StepCursor(CancellationToken cancellationToken)
+    {
+        await _oneStepAtATime.WaitAsync(cancellationToken);
+        try
+        {
+            var (runs, created) = await cursor.Step(clock.GetUtcNow(), options.Value.GiveUpAfter, options.Value.CursorBatch, cancellationToken);
+            if (created > 0)
+            {
+                telemetry.Created(created);
+            }
+            return runs >= options.Value.CursorBatch;
+        }
+        finally
+        {
+            _oneStepAtATime.Release();
+        }
+    }
+
+    /// <summary>Records finished tries, then claims what this silo has room for and starts sending it; returns the sends started and the room there was.</summary>
+    private async Task<(int Claimed, int Room)> SendDue(CancellationToken cancellationToken)
     {
         await _oneRoundAtATime.WaitAsync(cancellationToken);
         try
         {
             await RecordFinished(cancellationToken);
-            var created = await cursor.Step(clock.GetUtcNow(), options.Value.GiveUpAfter, options.Value.CursorBatch, cancellationToken);
-            if (created > 0)
-            {
-                telemetry.Created(created);
-            }
             var room = Math.Min(options.Value.ClaimBatch, options.Value.MaxInFlight - InFlight);
             if (room <= 0)
             {
-                return 0;
+                return (0, 0);
             }
             var now = clock.GetUtcNow();
             var claimed = await store.Claim(now, now + options.Value.Lease, Silo, room, options.Value.MaxInFlightPerEndpoint,
@@ -68,7 +90,7 @@ public sealed class DeliveryWorker(
                 Interlocked.Increment(ref _inFlightTotal);
                 _ = Send(work, cancellationToken);
             }
-            return claimed.Count;
+            return (claimed.Count, room);
         }
         finally
         {
@@ -157,29 +179,48 @@ public sealed class DeliveryWorker(
         }
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        options.Value.Enabled
+            ? Task.WhenAll(Loop("cursor", StepCursor, stoppingToken), Loop("sending", async token => await SendDue(token) is { Room: > 0 } round && round.Claimed == round.Room, stoppingToken, observeSizes: true))
+            : Task.CompletedTask;
+
+    /// <summary>
+    /// Runs a round every poll interval, or at once again while rounds find more work, so a backlog
+    /// drains at the database's pace rather than the timer's. The cursor and the senders loop apart:
+    /// neither waits for the other's round trips.
+    /// </summary>
+    private async Task Loop(string name, Func<CancellationToken, Task<bool>> round, CancellationToken token, bool observeSizes = false)
     {
-        if (!options.Value.Enabled)
-        {
-            return;
-        }
         using var timer = new PeriodicTimer(options.Value.PollInterval);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
+        while (!token.IsCancellationRequested)
         {
+            var busy = false;
             try
             {
-                await RunOnce(stoppingToken);
-                if (DateTime.UtcNow - _sizesObservedAt > SizesInterval)
+                busy = await round(token);
+                if (observeSizes && DateTime.UtcNow - _sizesObservedAt > SizesInterval)
                 {
                     _sizesObservedAt = DateTime.UtcNow;
-                    var (backlog, dead, failing) = await store.Sizes(stoppingToken);
+                    var (backlog, dead, failing) = await store.Sizes(token);
                     telemetry.Observed(backlog, dead, failing);
                 }
             }
-            catch (Exception error) when (!stoppingToken.IsCancellationRequested)
+            catch (Exception error) when (!token.IsCancellationRequested)
             {
-                // The silo may still be starting, or the database briefly away: the next tick tries again.
-                logger.LogWarning(error, "A delivery round failed");
+                // The silo may still be starting, or the database briefly away: the next round tries again.
+                logger.LogWarning(error, "A delivery {Loop} round failed", name);
+            }
+            if (busy)
+            {
+                continue;
+            }
+            try
+            {
+                await timer.WaitForNextTickAsync(token);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
             }
         }
     }
