@@ -98,9 +98,14 @@ CREATE TABLE delivery_endpoints (
 -- One step of the cursor, in one transaction: makes the deliveries (given up p_give_up_after from now)
 -- of up to p_limit runs above the position (skipping p_done, the runs the caller already handled
 -- above it) and moves the position as far as it is safe (see delivery_cursor). One silo steps at a time; a silo that finds another
--- stepping returns at once (stepped = false). runs: the runs read, for the caller's p_done.
-CREATE FUNCTION step_delivery_cursor(p_now timestamptz, p_give_up_after interval, p_limit integer, p_done bigint[])
-RETURNS TABLE (stepped boolean, passed_seq bigint, runs bigint[], created integer)
+-- stepping returns at once (stepped = false). runs: the runs read, for the caller's p_done. The
+-- stepping silo takes up to p_take of the new deliveries at once, leased to it as a claim would
+-- (p_per_endpoint per provider and channel, less what it has in flight there: p_busy_*), and sends
+-- them without a claim of their own: leased, their ids.
+CREATE FUNCTION step_delivery_cursor(p_now timestamptz, p_give_up_after interval, p_limit integer, p_done bigint[],
+                                     p_lease_until timestamptz, p_lease_token uuid, p_silo text, p_take integer,
+                                     p_per_endpoint integer, p_busy_providers uuid[], p_busy_channels text[], p_busy_counts integer[])
+RETURNS TABLE (stepped boolean, passed_seq bigint, runs bigint[], created integer, leased uuid[])
 LANGUAGE plpgsql AS $$
 #variable_conflict use_column
 DECLARE
@@ -112,9 +117,10 @@ DECLARE
     v_truncated boolean;
     v_horizon_passed boolean;
     v_created integer;
+    v_leased uuid[];
 BEGIN
     IF NOT pg_try_advisory_xact_lock(hashtext('delivery_cursor')) THEN
-        RETURN QUERY SELECT false, NULL::bigint, '{}'::bigint[], 0;
+        RETURN QUERY SELECT false, NULL::bigint, '{}'::bigint[], 0, '{}'::uuid[];
         RETURN;
     END IF;
     SELECT c.passed_seq, c.horizon_seq, c.horizon_xmax INTO v_position, v_horizon_seq, v_horizon_xmax
@@ -130,18 +136,28 @@ BEGIN
              WHERE r.seq > v_position
              ORDER BY r.seq LIMIT p_limit + cardinality(p_done)) x;
 
-    INSERT INTO deliveries (id, assignment_id, channel, workspace_id, provider_id, lead_id, assigned_at, next_attempt_at, give_up_at, created_at)
-    SELECT gen_random_uuid(), a.id, c.channel, p.workspace_id, a.provider_id, a.lead_id, a.assigned_at, p_now, p_now + p_give_up_after, p_now
-      FROM distribution_runs r
-     CROSS JOIN unnest(r.assignment_ids) AS x(id)
-      JOIN lead_assignments a ON a.id = x.id
-      JOIN providers p ON p.id = a.provider_id
-     CROSS JOIN LATERAL (VALUES ('email', p.email_enabled), ('webhook', p.webhook_url IS NOT NULL),
-                                ('sms', p.sms_phone IS NOT NULL)) AS c(channel, enabled)
-     WHERE r.seq = ANY(v_runs) AND c.enabled
-     ORDER BY r.seq, a.id, c.channel
-    ON CONFLICT (assignment_id, channel) DO NOTHING;
-    GET DIAGNOSTICS v_created = ROW_COUNT;
+    WITH inserted AS (
+        INSERT INTO deliveries (id, assignment_id, channel, workspace_id, provider_id, lead_id, assigned_at, next_attempt_at, give_up_at, created_at,
+                                attempts, lease_until, lease_token, leased_by)
+        SELECT gen_random_uuid(), n.assignment_id, n.channel, n.workspace_id, n.provider_id, n.lead_id, n.assigned_at, p_now, p_now + p_give_up_after, p_now,
+               CASE WHEN n.take THEN 1 ELSE 0 END, CASE WHEN n.take THEN p_lease_until END,
+               CASE WHEN n.take THEN p_lease_token END, CASE WHEN n.take THEN p_silo END
+          FROM (SELECT a.id AS assignment_id, c.channel, p.workspace_id, a.provider_id, a.lead_id, a.assigned_at, r.seq,
+                       row_number() OVER (ORDER BY r.seq, a.id, c.channel) <= p_take
+                       AND row_number() OVER (PARTITION BY a.provider_id, c.channel ORDER BY r.seq, a.id) <= p_per_endpoint - coalesce(b.in_flight, 0) AS take
+                  FROM distribution_runs r
+                 CROSS JOIN unnest(r.assignment_ids) AS x(id)
+                  JOIN lead_assignments a ON a.id = x.id
+                  JOIN providers p ON p.id = a.provider_id
+                 CROSS JOIN LATERAL (VALUES ('email', p.email_enabled), ('webhook', p.webhook_url IS NOT NULL),
+                                            ('sms', p.sms_phone IS NOT NULL)) AS c(channel, enabled)
+                  LEFT JOIN unnest(p_busy_providers, p_busy_channels, p_busy_counts) AS b(provider_id, channel, in_flight)
+                         ON b.provider_id = a.provider_id AND b.channel = c.channel
+                 WHERE r.seq = ANY(v_runs) AND c.enabled) n
+         ORDER BY n.seq, n.assignment_id, n.channel
+        ON CONFLICT (assignment_id, channel) DO NOTHING
+        RETURNING id, lease_token)
+    SELECT count(*), coalesce(array_agg(id) FILTER (WHERE lease_token IS NOT NULL), '{}') INTO v_created, v_leased FROM inserted;
 
     -- Every transaction that could still commit a run at or below the horizon has ended, and every
     -- such run has been handled, unless the limit stopped the read short of the horizon.
@@ -161,7 +177,7 @@ BEGIN
     END IF;
     UPDATE delivery_cursor SET passed_seq = v_position, horizon_seq = v_horizon_seq, horizon_xmax = v_horizon_xmax, updated_at = now()
      WHERE (passed_seq, horizon_seq, horizon_xmax) IS DISTINCT FROM (v_position, v_horizon_seq, v_horizon_xmax);
-    RETURN QUERY SELECT true, v_position, v_runs, v_created;
+    RETURN QUERY SELECT true, v_position, v_runs, v_created, v_leased;
 END;
 $$;
 

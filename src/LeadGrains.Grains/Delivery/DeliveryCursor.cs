@@ -16,20 +16,33 @@ public sealed class DeliveryCursor(NpgsqlDataSource db)
 {
     private readonly SortedSet<long> _handledAbovePosition = [];
 
-    /// <summary>One step; returns how many runs it read and deliveries it made (none when another silo was stepping).</summary>
-    public async Task<(int Runs, int Created)> Step(DateTimeOffset now, TimeSpan giveUpAfter, int batch, CancellationToken cancellationToken)
+    /// <summary>
+    /// One step; returns how many runs it read, how many deliveries it made, and which of them it
+    /// leased to this silo (<paramref name="lease"/>) to send at once (none when another silo was stepping).
+    /// </summary>
+    public async Task<(int Runs, int Created, Guid[] Leased)> Step(DateTimeOffset now, TimeSpan giveUpAfter, int batch, LeaseRequest lease,
+        CancellationToken cancellationToken)
     {
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
-        var step = await connection.QuerySingleAsync<StepRow>(new CommandDefinition(
-            "SELECT stepped, passed_seq, runs, created FROM step_delivery_cursor(@now, @giveUpAfter, @batch, @done)",
-            new { now, giveUpAfter, batch, done = _handledAbovePosition.ToArray() }, cancellationToken: cancellationToken));
+        var step = await connection.QuerySingleAsync<StepRow>(new CommandDefinition("""
+            SELECT stepped, passed_seq, runs, created, leased
+              FROM step_delivery_cursor(@now, @giveUpAfter, @batch, @done, @leaseUntil, @leaseToken, @silo, @take,
+                                        @perEndpoint, @busyProviders, @busyChannels, @busyCounts)
+            """, new
+        {
+            now, giveUpAfter, batch, done = _handledAbovePosition.ToArray(),
+            lease.LeaseUntil, lease.LeaseToken, lease.Silo, take = lease.Room, lease.PerEndpoint,
+            busyProviders = lease.InFlight.Keys.Select(k => k.ProviderId).ToArray(),
+            busyChannels = lease.InFlight.Keys.Select(k => k.Channel).ToArray(),
+            busyCounts = lease.InFlight.Values.ToArray(),
+        }, cancellationToken: cancellationToken));
         if (!step.Stepped)
         {
-            return (0, 0);
+            return (0, 0, []);
         }
         _handledAbovePosition.RemoveWhere(seq => seq <= step.PassedSeq);
         _handledAbovePosition.UnionWith(step.Runs);
-        return (step.Runs.Length, step.Created);
+        return (step.Runs.Length, step.Created, step.Leased);
     }
 
     private sealed record StepRow
@@ -38,5 +51,6 @@ public sealed class DeliveryCursor(NpgsqlDataSource db)
         public long? PassedSeq { get; init; }
         public long[] Runs { get; init; } = [];
         public int Created { get; init; }
+        public Guid[] Leased { get; init; } = [];
     }
 }

@@ -6,17 +6,42 @@ namespace LeadGrains.Grains.Delivery;
 /// <summary>The delivery senders' SQL: claim due deliveries under a lease, record what their tries came to.</summary>
 public sealed class DeliveryStore(NpgsqlDataSource db)
 {
-    /// <summary>
-    /// Claims due deliveries (pending, due, lease free) for this silo: at most
-    /// <paramref name="perEndpoint"/> less what is already in flight here per endpoint, so a slow
-    /// endpoint's backlog does not fill the batch. Each claim counts as an attempt.
-    /// </summary>
-    public async Task<IReadOnlyList<DeliveryWork>> Claim(DateTimeOffset now, DateTimeOffset leaseUntil, string silo, int batch,
-        int perEndpoint, IReadOnlyDictionary<DeliveryEndpoint, int> inFlight, CancellationToken cancellationToken)
+    /// <summary>What a channel needs of a delivery (d), its assignment (a), lead (l), level (cl), niche (n), provider (p) and template (t).</summary>
+    private const string WorkColumns = """
+        d.id AS delivery_id, d.lease_token, d.assignment_id, d.channel, d.workspace_id, d.provider_id, d.lead_id,
+        a.niche_id, d.attempts AS attempt, d.created_at, d.give_up_at, d.assigned_at, a.price_cents, cl.name AS level_name,
+        n.name AS niche_name, p.name AS provider_name, p.email AS provider_email, p.webhook_url,
+        p.webhook_secret, p.webhook_previous_secret, p.webhook_previous_secret_expires_at, p.sms_phone,
+        l.first_name, l.last_name, l.email, l.phone, l.state, l.zip, l.amount_cents, l.attributes::text AS attributes,
+        t.subject AS template_subject, t.text_body AS template_text, t.html_body AS template_html
+        """;
+
+    /// <summary>The work of deliveries the cursor step leased to this silo as it made them.</summary>
+    public async Task<IReadOnlyList<DeliveryWork>> Leased(IReadOnlyList<Guid> ids, Guid leaseToken, CancellationToken cancellationToken)
     {
-        var leaseToken = Guid.NewGuid();
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
-        var rows = await connection.QueryAsync<DeliveryWork>(new CommandDefinition("""
+        return (await connection.QueryAsync<DeliveryWork>(new CommandDefinition($"""
+            SELECT {WorkColumns}
+              FROM deliveries d
+              JOIN lead_assignments a ON a.id = d.assignment_id
+              JOIN leads l ON l.id = a.lead_id
+              JOIN competition_levels cl ON cl.id = a.level_id
+              JOIN niches n ON n.id = a.niche_id
+              JOIN providers p ON p.id = d.provider_id
+              LEFT JOIN message_templates t ON t.workspace_id = p.workspace_id AND t.name = 'lead_assigned'
+             WHERE d.id = ANY(@ids) AND d.lease_token = @leaseToken
+            """, new { ids = ids.ToArray(), leaseToken }, cancellationToken: cancellationToken))).ToList();
+    }
+
+    /// <summary>
+    /// Claims due deliveries (pending, due, lease free) for this silo: at most the lease's room, and per
+    /// endpoint its limit less what is already in flight here, so a slow endpoint's backlog does not
+    /// fill the batch. Each claim counts as an attempt.
+    /// </summary>
+    public async Task<IReadOnlyList<DeliveryWork>> Claim(DateTimeOffset now, LeaseRequest lease, CancellationToken cancellationToken)
+    {
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        var rows = await connection.QueryAsync<DeliveryWork>(new CommandDefinition($"""
             WITH due AS (
                 SELECT d.id FROM deliveries d
                  WHERE d.state = 'pending' AND d.next_attempt_at <= @now AND (d.lease_until IS NULL OR d.lease_until < @now)
@@ -34,18 +59,13 @@ public sealed class DeliveryStore(NpgsqlDataSource db)
               LEFT JOIN message_templates t ON t.workspace_id = p.workspace_id AND t.name = 'lead_assigned'
              WHERE d.id = r.id AND r.n <= @perEndpoint - r.in_flight
                AND a.id = d.assignment_id AND l.id = a.lead_id AND cl.id = a.level_id AND n.id = a.niche_id AND p.id = d.provider_id
-            RETURNING d.id AS delivery_id, d.lease_token, d.assignment_id, d.channel, d.workspace_id, d.provider_id, d.lead_id,
-                      a.niche_id, d.attempts AS attempt, d.created_at, d.give_up_at, d.assigned_at, a.price_cents, cl.name AS level_name,
-                      n.name AS niche_name, p.name AS provider_name, p.email AS provider_email, p.webhook_url,
-                      p.webhook_secret, p.webhook_previous_secret, p.webhook_previous_secret_expires_at, p.sms_phone,
-                      l.first_name, l.last_name, l.email, l.phone, l.state, l.zip, l.amount_cents, l.attributes::text AS attributes,
-                      t.subject AS template_subject, t.text_body AS template_text, t.html_body AS template_html
+            RETURNING {WorkColumns}
             """, new
         {
-            now, leaseUntil, leaseToken, silo, batch, perEndpoint,
-            busyProviders = inFlight.Keys.Select(k => k.ProviderId).ToArray(),
-            busyChannels = inFlight.Keys.Select(k => k.Channel).ToArray(),
-            busyCounts = inFlight.Values.ToArray(),
+            now, lease.LeaseUntil, lease.LeaseToken, lease.Silo, batch = lease.Room, lease.PerEndpoint,
+            busyProviders = lease.InFlight.Keys.Select(k => k.ProviderId).ToArray(),
+            busyChannels = lease.InFlight.Keys.Select(k => k.Channel).ToArray(),
+            busyCounts = lease.InFlight.Values.ToArray(),
         }, cancellationToken: cancellationToken));
         return rows.ToList();
     }

@@ -9,8 +9,9 @@ namespace LeadGrains.Grains.Delivery;
 
 /// <summary>
 /// Each silo's delivery loops: every <see cref="DeliveryOptions.PollInterval"/> (at once again while
-/// there is more) one steps the cursor (one silo at a time does), the other records the tries that
-/// ended and claims due deliveries it has room for, sending each on its channel without waiting for the others — a receiver that hangs holds only its
+/// there is more) one steps the cursor (one silo at a time does; it sends the new deliveries it has
+/// room for itself), the other records the tries that ended and claims due deliveries it has room
+/// for (retries, and what the stepping silo left), sending each on its channel without waiting for the others — a receiver that hangs holds only its
 /// endpoint's slots until its timeout. A claimed delivery carries a lease: if this silo dies mid-send,
 /// another claims it once the lease runs out and sends it again under the same message id.
 /// </summary>
@@ -50,16 +51,25 @@ public sealed class DeliveryWorker(
         return (await SendDue(cancellationToken)).Claimed;
     }
 
-    /// <summary>One cursor step; true if it read a full batch of runs (more may be waiting).</summary>
+    /// <summary>
+    /// One cursor step, which also leases to this silo as many of the new deliveries as it has room
+    /// for, and starts sending them; true if it read a full batch of runs (more may be waiting).
+    /// </summary>
     private async Task<bool> StepCursor(CancellationToken cancellationToken)
     {
         await _oneStepAtATime.WaitAsync(cancellationToken);
         try
         {
-            var (runs, created) = await cursor.Step(clock.GetUtcNow(), options.Value.GiveUpAfter, options.Value.CursorBatch, cancellationToken);
+            var now = clock.GetUtcNow();
+            var lease = Lease(now);
+            var (runs, created, leased) = await cursor.Step(now, options.Value.GiveUpAfter, options.Value.CursorBatch, lease, cancellationToken);
             if (created > 0)
             {
                 telemetry.Created(created);
+            }
+            if (leased.Length > 0)
+            {
+                Dispatch(await store.Leased(leased, lease.LeaseToken, cancellationToken), cancellationToken);
             }
             return runs >= options.Value.CursorBatch;
         }
@@ -76,25 +86,34 @@ public sealed class DeliveryWorker(
         try
         {
             await RecordFinished(cancellationToken);
-            var room = Math.Min(options.Value.ClaimBatch, options.Value.MaxInFlight - InFlight);
-            if (room <= 0)
+            var lease = Lease(clock.GetUtcNow());
+            if (lease.Room <= 0)
             {
                 return (0, 0);
             }
-            var now = clock.GetUtcNow();
-            var claimed = await store.Claim(now, now + options.Value.Lease, Silo, room, options.Value.MaxInFlightPerEndpoint,
-                _inFlight.Where(e => e.Value > 0).ToDictionary(e => e.Key, e => e.Value), cancellationToken);
-            foreach (var work in claimed)
-            {
-                _inFlight.AddOrUpdate(work.Endpoint, 1, (_, n) => n + 1);
-                Interlocked.Increment(ref _inFlightTotal);
-                _ = Send(work, cancellationToken);
-            }
-            return (claimed.Count, room);
+            var claimed = await store.Claim(clock.GetUtcNow(), lease, cancellationToken);
+            Dispatch(claimed, cancellationToken);
+            return (claimed.Count, lease.Room);
         }
         finally
         {
             _oneRoundAtATime.Release();
+        }
+    }
+
+    /// <summary>What this silo can take on now: its free sending slots, overall and per endpoint.</summary>
+    private LeaseRequest Lease(DateTimeOffset now) => new(
+        now + options.Value.Lease, Guid.NewGuid(), Silo, Math.Max(0, Math.Min(options.Value.ClaimBatch, options.Value.MaxInFlight - InFlight)),
+        options.Value.MaxInFlightPerEndpoint, _inFlight.Where(e => e.Value > 0).ToDictionary(e => e.Key, e => e.Value));
+
+    /// <summary>Starts sending each leased delivery, without waiting for any.</summary>
+    private void Dispatch(IReadOnlyList<DeliveryWork> leased, CancellationToken cancellationToken)
+    {
+        foreach (var work in leased)
+        {
+            _inFlight.AddOrUpdate(work.Endpoint, 1, (_, n) => n + 1);
+            Interlocked.Increment(ref _inFlightTotal);
+            _ = Send(work, cancellationToken);
         }
     }
 
