@@ -11,9 +11,10 @@ namespace LeadGrains.Grains.Delivery;
 /// Each silo's delivery loops: every <see cref="DeliveryOptions.PollInterval"/> (at once again while
 /// there is more) one steps the cursor (one silo at a time does; it sends the new deliveries it has
 /// room for itself), the other records the tries that ended and claims due deliveries it has room
-/// for (retries, and what the stepping silo left), sending each on its channel without waiting for the others — a receiver that hangs holds only its
-/// endpoint's slots until its timeout. A claimed delivery carries a lease: if this silo dies mid-send,
-/// another claims it once the lease runs out and sends it again under the same message id.
+/// for (retries, and what the stepping silo left). Each is sent on its channel without waiting for
+/// the others: a receiver that hangs holds only its endpoint's slots until its timeout. A taken
+/// delivery carries a lease: if this silo dies mid-send, another claims it once the lease runs out
+/// and sends it again under the same message id.
 /// </summary>
 public sealed class DeliveryWorker(
     DeliveryCursor cursor,
@@ -47,15 +48,15 @@ public sealed class DeliveryWorker(
     /// </summary>
     public async Task<int> RunOnce(CancellationToken cancellationToken = default)
     {
-        await StepCursor(cancellationToken);
-        return (await SendDue(cancellationToken)).Claimed;
+        var step = await StepCursor(cancellationToken);
+        return step.Started + (await SendDue(cancellationToken)).Claimed;
     }
 
     /// <summary>
     /// One cursor step, which also leases to this silo as many of the new deliveries as it has room
-    /// for, and starts sending them; true if it read a full batch of runs (more may be waiting).
+    /// for, and starts sending them. Full: it read a full batch of runs (more may be waiting).
     /// </summary>
-    private async Task<bool> StepCursor(CancellationToken cancellationToken)
+    private async Task<(bool Full, int Started)> StepCursor(CancellationToken cancellationToken)
     {
         await _oneStepAtATime.WaitAsync(cancellationToken);
         try
@@ -67,11 +68,9 @@ public sealed class DeliveryWorker(
             {
                 telemetry.Created(created);
             }
-            if (leased.Length > 0)
-            {
-                Dispatch(await store.Leased(leased, lease.LeaseToken, cancellationToken), cancellationToken);
-            }
-            return runs >= options.Value.CursorBatch;
+            var started = leased.Length > 0 ? await store.Leased(leased, lease.LeaseToken, cancellationToken) : [];
+            Dispatch(started, cancellationToken);
+            return (runs >= options.Value.CursorBatch, started.Count);
         }
         finally
         {
@@ -200,7 +199,7 @@ public sealed class DeliveryWorker(
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         options.Value.Enabled
-            ? Task.WhenAll(Loop("cursor", StepCursor, stoppingToken), Loop("sending", async token => await SendDue(token) is { Room: > 0 } round && round.Claimed == round.Room, stoppingToken, observeSizes: true))
+            ? Task.WhenAll(Loop("cursor", async token => (await StepCursor(token)).Full, stoppingToken), Loop("sending", async token => await SendDue(token) is { Room: > 0 } round && round.Claimed == round.Room, stoppingToken, observeSizes: true))
             : Task.CompletedTask;
 
     /// <summary>
