@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# LeadGrains side by side with a plain-SQL baseline kit (seedsql: ../shared/peers/seedsql) on the
+# LeadGrains side by side with a plain-SQL baseline kit (seedsql, kept outside this repository) on the
 # same machine, the same workload and the same first N leads of its leads.csv. The baseline runs
 # first through the kit's own scripts (cluster.sh, load.sh, bench.sh; a fresh load before every
 # run), its cluster is stopped, then LeadGrains runs (bench.sh, distribute only by default: the
@@ -73,6 +73,12 @@ if [ ${#missing[@]} -gt 0 ]; then
   exit 2
 fi
 
+if $build; then
+  echo "[vs] building LeadGrains (Release) before anything is measured"
+  (cd "$LEADGRAINS_ROOT" && dotnet build tests/LeadGrains.Benchmark -c Release -nologo -v q -clp:ErrorsOnly)
+fi
+
+# The kit loads the workload's CSVs as they are (its load.sh copies each file's columns in order).
 source "$LEADGRAINS_ROOT/deploy/local/bench-workload.sh"
 [ -n "$workload" ] || workload=$(bench_workload "$gen_args")
 workload=$(cd "$workload" && pwd)
@@ -80,11 +86,6 @@ workload=$(cd "$workload" && pwd)
 stamp=$(date -u +%Y%m%dT%H%M%SZ)
 runs="$LEADGRAINS_ROOT/.local/bench/results/vs-baseline-$stamp"
 mkdir -p "$runs"
-
-if $build; then
-  echo "[vs] building LeadGrains (Release) before anything is measured"
-  (cd "$LEADGRAINS_ROOT" && dotnet build tests/LeadGrains.Benchmark -c Release -nologo -v q -clp:ErrorsOnly)
-fi
 
 failed=false
 echo "[vs] baseline $kit: $leads leads of $workload at concurrency $baseline_cs, $repeat run(s) each"

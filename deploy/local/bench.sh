@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# The one command to benchmark LeadGrains (issue 6). Starts the private PostgreSQL (or uses the one
-# already on its port), builds (Release), generates the standard workload W1 with
-# ../shared/bench/gen_workload.py (LEADGRAINS_SHARED overrides ../shared; once, kept under
-# .local/bench/workloads/), loads it into a fresh database and drives its leads through the grain
-# interfaces. Prints the figures and writes them as JSON (.local/bench/results/ unless --json FILE).
+# The one command to benchmark LeadGrains. Starts the private PostgreSQL (or uses the one already on
+# its port), builds (Release), generates the standard workload W1 with the benchmark's own generator
+# (`LeadGrains.Benchmark generate`; once, kept under .local/bench/workloads/), loads it into a fresh
+# database and drives its leads through the grain interfaces. Prints the figures and writes them as
+# JSON (.local/bench/results/ unless --json FILE).
 #   bench.sh                                  W1, all 100,000 leads, approve + distribute, 64 callers
 #   bench.sh --leads 20000 --concurrency 256  options of the benchmark program (see below)
 #   bench.sh --distribute-only                leads loaded approved, only Distribute called (as the
@@ -12,11 +12,11 @@
 #                                             from each lead's intended start (default closed loop)
 #   bench.sh --silos 3                        3 LeadGrains.Silo processes, the benchmark as client
 #   bench.sh --gen "--niches 1 --providers 20000 --subs-per-provider 1 --leads 20000" \
-#            --subscriptions-in-level 1       another generated workload (gen_workload.py arguments)
+#            --subscriptions-in-level 1       another generated workload (generator options, below)
 #   bench.sh --workload DIR                   a workload already on disk
 #   bench.sh --no-build ...                   run the last Release build as it is
 # Side by side with the plain-SQL baseline (same workload, same leads, one after the other):
-#   bench-vs-baseline.sh --baseline ../shared/peers/seedsql  (see bench-vs-baseline.sh --help)
+#   bench-vs-baseline.sh --baseline KIT_DIR  (the seedsql kit; see bench-vs-baseline.sh --help)
 # Exit code: 0 ok; 1 an invariant (I1-I4) broke; 3 some lead did not reach a terminal status.
 set -euo pipefail
 
@@ -25,6 +25,9 @@ usage() {
   echo
   echo "Benchmark program options:"
   sed -n '/LeadGrains.Benchmark --workload DIR/,/admin-connection/p' "$(dirname "$0")/../../tests/LeadGrains.Benchmark/BenchmarkOptions.cs" | sed 's/^        //'
+  echo
+  echo "Generator options (--gen):"
+  sed -n '/LeadGrains.Benchmark generate --out DIR/,/--leads N/p' "$(dirname "$0")/../../tests/LeadGrains.Workload/WorkloadParameters.cs" | sed 's/^        //'
 }
 
 gen_args=""
@@ -49,14 +52,14 @@ cd "$LEADGRAINS_ROOT"
 bench_dir="$LEADGRAINS_ROOT/.local/bench"
 mkdir -p "$bench_dir/results"
 
-source "$LEADGRAINS_ROOT/deploy/local/bench-workload.sh"
-[ -n "$workload" ] || workload=$(bench_workload "$gen_args")
-[ -n "$json" ] || json="$bench_dir/results/$(date -u +%Y%m%dT%H%M%SZ).json"
-
 if $build; then
   echo "[bench] building (Release)"
   dotnet build tests/LeadGrains.Benchmark -c Release -nologo -v q -clp:ErrorsOnly
 fi
+
+source "$LEADGRAINS_ROOT/deploy/local/bench-workload.sh"
+[ -n "$workload" ] || workload=$(bench_workload "$gen_args")
+[ -n "$json" ] || json="$bench_dir/results/$(date -u +%Y%m%dT%H%M%SZ).json"
 
 # Run a private copy of the binaries, so a rebuild during a long run cannot swap them underneath it.
 app="$bench_dir/app/$$"

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Issue 4's recovery drill: a two-silo cluster under approval load has one silo killed with
+# The recovery drill: a two-silo cluster under approval load has one silo killed with
 # kill -9 mid-load; afterwards every approved lead must still reach a terminal status
 # (distributed, no_eligible, failed with a dead letter, or expired). Prints the counts.
 #   deploy/local/drill-kill-silo.sh [LEADS]      (default 2000)

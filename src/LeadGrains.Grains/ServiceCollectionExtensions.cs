@@ -3,11 +3,13 @@ using LeadGrains.Grains.Distribution;
 using LeadGrains.Grains.Jobs;
 using LeadGrains.Grains.Leads;
 using LeadGrains.Grains.Niches;
+using LeadGrains.Grains.Placement;
 using LeadGrains.Grains.Providers;
 using LeadGrains.Grains.Queues;
 using LeadGrains.Grains.Workspaces;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Orleans.Hosting;
 
 namespace LeadGrains.Grains;
 
@@ -25,6 +27,9 @@ public static class ServiceCollectionExtensions
         services.TryAddSingleton<NicheStore>();
         services.TryAddSingleton<ProviderStore>();
         services.TryAddSingleton<LeadStore>();
+        services.TryAddSingleton<LeadRowReader>();
+        services.AddPlacementDirector<NichePlacement, NichePlacementDirector>();
+        services.AddPlacementDirector<WithItsNichePlacement, NichePlacementDirector>();
         services.TryAddSingleton<DistributionStore>();
         services.TryAddSingleton<DeadLetterStore>();
         services.TryAddSingleton<DistributionCommitter>();

@@ -8,8 +8,9 @@ public sealed record BenchmarkOptions
 {
     public const string Usage = """
         LeadGrains.Benchmark --workload DIR [options]
+        LeadGrains.Benchmark generate --out DIR [options]   (writes a workload; see generate --help)
 
-          --workload DIR        CSVs of shared/bench/gen_workload.py (niches, levels, providers, subscriptions, leads)
+          --workload DIR        a workload's CSVs as generate writes them (niches, levels, providers, subscriptions, leads)
           --leads N             drive the first N leads of leads.csv (default: all)
           --distribute-only     load the leads approved and only distribute them (as the seedsql baseline
                                 does); default: load them pending, approve + distribute each

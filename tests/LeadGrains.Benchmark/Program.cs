@@ -10,14 +10,19 @@ using LeadGrains.Data;
 namespace LeadGrains.Benchmark;
 
 /// <summary>
-/// Issue 6's benchmark: load a workload into a fresh database, approve and distribute its leads (or
+/// The benchmark: load a workload into a fresh database, approve and distribute its leads (or
 /// only distribute them, loaded approved) through the grain interfaces, closed or open loop, and
 /// report throughput, latency, PostgreSQL transactions, process resources and the invariants. Exit code 1: an invariant broke; 3: some lead did not end terminal.
+/// <c>generate</c> writes a workload instead (<see cref="GenerateCommand"/>).
 /// </summary>
 public static class BenchmarkProgram
 {
     public static async Task<int> Main(string[] args)
     {
+        if (args is ["generate", .. var generateArgs])
+        {
+            return GenerateCommand.Run(generateArgs);
+        }
         BenchmarkOptions options;
         try
         {
@@ -82,11 +87,12 @@ public static class BenchmarkProgram
         Console.WriteLine($"[bench] cluster up; driving {workload.Leads.Count} leads ({options.Workflow.Describe()}) with {pace}");
 
         var leadIds = workload.Leads.Select(l => l.Id).ToList();
+        var nicheOf = workload.Leads.ToDictionary(l => l.Id, l => l.NicheId);
         if (options.Warmup > 0)
         {
             var warmup = Math.Min(options.Warmup, leadIds.Count);
             Console.WriteLine($"[bench] warming up on the first {warmup} leads (not measured)");
-            await ClosedLoopDriver.Run(cluster.Grains, leadIds[..warmup], options.Workflow, options.Concurrency, TextWriter.Null);
+            await ClosedLoopDriver.Run(cluster.Grains, leadIds[..warmup], nicheOf, options.Workflow, options.Concurrency, TextWriter.Null);
             leadIds = leadIds[warmup..];
         }
 
@@ -101,8 +107,8 @@ public static class BenchmarkProgram
         var loadBefore = MachineCpu.LoadAverage();
 
         var drive = options.Rate is { } rate
-            ? await OpenLoopDriver.Run(cluster.Grains, leadIds, options.Workflow, rate, Console.Out)
-            : await ClosedLoopDriver.Run(cluster.Grains, leadIds, options.Workflow, options.Concurrency, Console.Out);
+            ? await OpenLoopDriver.Run(cluster.Grains, leadIds, nicheOf, options.Workflow, rate, Console.Out)
+            : await ClosedLoopDriver.Run(cluster.Grains, leadIds, nicheOf, options.Workflow, options.Concurrency, Console.Out);
 
         var driveEndedAt = DateTime.UtcNow;
         var machineBusy = MachineCpu.Read().BusySecondsSince(machineBefore);

@@ -9,7 +9,7 @@ namespace LeadGrains.Api.Idempotency;
 public sealed record IdempotentRequest(bool KeyRequired);
 
 /// <summary>
-/// Idempotency-Key semantics (API.md), per workspace: the first request with a key executes and
+/// Idempotency-Key semantics (docs/API.md), per workspace: the first request with a key executes and
 /// its successful answer is stored; a repeat with the same method, path and body gets that answer
 /// again (header <c>Idempotent-Replayed: true</c>) without a second effect; a repeat with anything
 /// else is refused with 422. Concurrent repeats wait for the first one's answer. Refusals and

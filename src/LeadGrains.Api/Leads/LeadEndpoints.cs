@@ -38,7 +38,11 @@ public static class LeadEndpoints
         var workspaceId = http.User.WorkspaceId();
         var submission = (await JsonBody.Read<SubmitLeadRequest>(http)).ToSubmission(workspaceId);
         var leadId = LeadIdFor(workspaceId, http.Request.Headers[IdempotencyMiddleware.Header].ToString());
-        var result = await grains.GetGrain<ILeadGrain>(leadId).Submit(submission);
+        SubmitResult result;
+        using (NicheHint.For(submission.NicheId))
+        {
+            result = await grains.GetGrain<ILeadGrain>(leadId).Submit(submission);
+        }
         if (result.Outcome == SubmitOutcome.Invalid)
         {
             throw ApiProblemException.Validation(result.Errors);

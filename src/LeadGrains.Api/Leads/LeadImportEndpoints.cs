@@ -11,7 +11,7 @@ public sealed record ImportRejectionResponse(long Line, string Reason);
 
 public sealed record ImportResponse(int Accepted, int Duplicates, IReadOnlyList<ImportRejectionResponse> Rejected);
 
-/// <summary>Bulk intake: a leads.csv file (the columns of bench/gen_workload.py), streamed row by row into the lead grains.</summary>
+/// <summary>Bulk intake: a leads.csv file (its columns: docs/API.md, "Lead import"), streamed row by row into the lead grains.</summary>
 public static class LeadImportEndpoints
 {
     /// <summary>Large enough for ~200,000 rows; the file is streamed, never held whole.</summary>

@@ -11,7 +11,7 @@ public sealed record LeadImportReport(int Accepted, int Duplicates, IReadOnlyLis
 public sealed record LeadImportRejection(long Line, string Reason);
 
 /// <summary>
-/// Bulk intake of leads.csv rows (the columns of bench/gen_workload.py) through the same path as a
+/// Bulk intake of leads.csv rows (the columns of a generated workload) through the same path as a
 /// single submission — each row is a <see cref="ILeadGrain.Submit"/> keyed by its lead_id, so
 /// validation and dedupe are the same and re-importing a file is harmless. The file is streamed:
 /// only a bounded window of rows is in flight, never the whole file in memory.
@@ -92,6 +92,7 @@ public sealed class LeadCsvImport(IGrainFactory grains)
         {
             return (line, null, "workspace_id is not this workspace");
         }
+        using var nearItsNiche = NicheHint.For(nicheId);
         var result = await grains.GetGrain<ILeadGrain>(leadId).Submit(new LeadSubmission(workspaceId, nicheId,
             new LeadContact(Field("first_name"), Field("last_name"), Field("email"), Field("phone")),
             new LeadAttributes(Field("state"), null, null, new Dictionary<string, string>())));

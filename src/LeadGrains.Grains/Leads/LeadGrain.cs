@@ -7,6 +7,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
+using LeadGrains.Grains.Placement;
+
 namespace LeadGrains.Grains.Leads;
 
 /// <summary>
@@ -15,8 +17,10 @@ namespace LeadGrains.Grains.Leads;
 /// in the leads table and the distribution transaction, which re-checks the lead under a row lock,
 /// cover the rest.
 /// </summary>
+[WithItsNichePlacement]
 public sealed class LeadGrain(
     LeadStore store,
+    LeadRowReader rows,
     DistributionStore runs,
     IOptions<DistributionQueueOptions> queueOptions,
     IDistributionProbe probe,
@@ -28,7 +32,7 @@ public sealed class LeadGrain(
 
     private Guid LeadId => this.GetPrimaryKey();
 
-    public override async Task OnActivateAsync(CancellationToken cancellationToken) => _lead = await store.Find(LeadId);
+    public override async Task OnActivateAsync(CancellationToken cancellationToken) => _lead = await rows.Find(LeadId);
 
     public async Task<SubmitResult> Submit(LeadSubmission submission)
     {
@@ -104,7 +108,7 @@ public sealed class LeadGrain(
         }
         var trimmed = (reason ?? "").Trim();
         _lead = await store.Transition(LeadId, [LeadStatus.Pending], LeadStatus.Rejected, actor, "lead.rejected", new RejectionMetadata(trimmed), clock.GetUtcNow())
-            ?? await store.Find(LeadId);
+            ?? await rows.Find(LeadId);
         return new LeadCommandResult(LeadCommandOutcome.Done, _lead!.Status, false);
     }
 
@@ -125,7 +129,7 @@ public sealed class LeadGrain(
         }
         var now = clock.GetUtcNow();
         _lead = await store.Transition(LeadId, [LeadStatus.Approved, LeadStatus.Failed], LeadStatus.Approved, actor, "distribution.queued",
-            new { previous_status = lead.Status }, now, dueAt: now) ?? await store.Find(LeadId);
+            new { previous_status = lead.Status }, now, dueAt: now) ?? await rows.Find(LeadId);
         await WakeUp();
         return new LeadCommandResult(LeadCommandOutcome.Done, _lead!.Status, true);
     }
@@ -137,7 +141,7 @@ public sealed class LeadGrain(
             return;
         }
         // The claim proves the lead approved, and nothing else a distribution reads of it ever changes.
-        _lead = _lead is null ? await store.Find(LeadId) : _lead with { Status = LeadStatus.Approved };
+        _lead = _lead is null ? await rows.Find(LeadId) : _lead with { Status = LeadStatus.Approved };
         try
         {
             await RunAttempt("system");
@@ -163,7 +167,7 @@ public sealed class LeadGrain(
             // (due once the lease would have run out, so the sweeper stays away from this attempt).
             var now = clock.GetUtcNow();
             lead = _lead = await store.Transition(LeadId, [LeadStatus.Failed], LeadStatus.Approved, actor, "distribution.queued",
-                new { previous_status = LeadStatus.Failed }, now, dueAt: now + Queue.Lease) ?? await store.Find(LeadId);
+                new { previous_status = LeadStatus.Failed }, now, dueAt: now + Queue.Lease) ?? await rows.Find(LeadId);
         }
         if (lead!.Status == LeadStatus.Approved)
         {
@@ -228,7 +232,7 @@ public sealed class LeadGrain(
     /// <summary>Runs the queued attempt in a turn of its own, after the current call has answered.</summary>
     private Task WakeUp() => this.AsReference<ILeadGrain>().RunDueAttempt();
 
-    private async Task<LeadRow?> Reload() => _lead = await store.Find(LeadId);
+    private async Task<LeadRow?> Reload() => _lead = await rows.Find(LeadId);
 
     private static readonly IReadOnlyDictionary<string, string[]> NoErrors = new Dictionary<string, string[]>();
 }

@@ -15,10 +15,12 @@ public sealed class LeadStore(NpgsqlDataSource db)
         created_at, approved_at, distributed_at, distribution_attempts, expires_at
         """;
 
-    public async Task<LeadRow?> Find(Guid leadId)
+    /// <summary>The rows of those leads that exist, by id (read together for <see cref="LeadRowReader"/>).</summary>
+    public async Task<Dictionary<Guid, LeadRow>> FindMany(Guid[] leadIds)
     {
         await using var connection = await db.OpenConnectionAsync();
-        return await connection.QuerySingleOrDefaultAsync<LeadRow>($"SELECT {Columns} FROM leads WHERE id = @leadId", new { leadId });
+        var rows = await connection.QueryAsync<LeadRow>($"SELECT {Columns} FROM leads WHERE id = ANY(@leadIds)", new { leadIds });
+        return rows.ToDictionary(row => row.Id);
     }
 
     /// <summary>True when the niche exists in the workspace.</summary>

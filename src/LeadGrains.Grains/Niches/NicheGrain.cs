@@ -1,5 +1,4 @@
 using Microsoft.Extensions.DependencyInjection;
-using System.Diagnostics;
 using LeadGrains.Abstractions;
 using LeadGrains.Abstractions.Distribution;
 using LeadGrains.Abstractions.Niches;
@@ -8,6 +7,8 @@ using LeadGrains.Domain.Eligibility;
 using LeadGrains.Grains.Distribution;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+
+using LeadGrains.Grains.Placement;
 
 namespace LeadGrains.Grains.Niches;
 
@@ -20,6 +21,7 @@ namespace LeadGrains.Grains.Niches;
 /// records the decisions in that order, each atomically, and refuses any that is no longer true
 /// (the lead is not approved, the niche's version moved, a balance does not cover a charge).
 /// </summary>
+[NichePlacement]
 public sealed class NicheGrain(
     NicheStore store,
     DistributionStore runs,
@@ -31,22 +33,11 @@ public sealed class NicheGrain(
     ILogger<NicheGrain> logger) : Grain, INicheGrain
 {
     private NicheRow? _niche;
-    private readonly Dictionary<Guid, LevelRow> _levels = new();
-    private readonly Dictionary<Guid, SubscriptionRow> _subscriptions = new();
-    private readonly Dictionary<Guid, EligibilityFilter> _filters = new();
-    private readonly Dictionary<Guid, LeastRecentlyServedQueue> _queues = new();
-    private readonly ProviderBalances _balances = new();
-
-    // Distributions in flight: decided, handed to the committer, not yet answered. The next decision
-    // assumes they all are recorded: the pointer and version step on, their recipients were served
-    // and charged.
-    private int _inFlight;
-    private int? _plannedPointer;          // the pointer once every plan in flight is recorded; null: as committed
+    private readonly NicheMarket _market = new();
+    private readonly PlansInFlight _plans = new(committer);
+    // The pointer and version once every plan in flight is recorded; null: as committed.
+    private int? _plannedPointer;
     private long? _plannedVersion;
-    private bool _resynchronize;           // a plan was refused or failed: reload what the database holds before deciding again
-    private TaskCompletionSource? _idle;   // completed when nothing is in flight
-    private TaskCompletionSource? _reloaded;   // set while a resynchronizing reload runs
-    private DateTimeOffset _lastServedAt;
 
     /// <summary>Decisions of one lead refused (stale version, a balance spent elsewhere) before the attempt counts as failed.</summary>
     private const int MaxPlansPerLead = 10;
@@ -59,10 +50,7 @@ public sealed class NicheGrain(
     private async Task Reload()
     {
         var snapshot = await store.Load(NicheId);
-        _levels.Clear();
-        _subscriptions.Clear();
-        _filters.Clear();
-        _queues.Clear();
+        _market.Clear();
         _plannedPointer = null;
         _plannedVersion = null;
         if (snapshot is null)
@@ -73,12 +61,11 @@ public sealed class NicheGrain(
         _niche = snapshot.Niche;
         foreach (var level in snapshot.Levels)
         {
-            _levels[level.Id] = level;
-            _queues[level.Id] = new LeastRecentlyServedQueue();
+            _market.SetLevel(level);
         }
         foreach (var subscription in snapshot.Subscriptions)
         {
-            Track(subscription);
+            _market.Track(subscription);
         }
     }
 
@@ -102,8 +89,7 @@ public sealed class NicheGrain(
         _niche = niche;
         foreach (var level in levels)
         {
-            _levels[level.Id] = level;
-            _queues[level.Id] = new LeastRecentlyServedQueue();
+            _market.SetLevel(level);
         }
         return View();
     }
@@ -118,14 +104,13 @@ public sealed class NicheGrain(
         {
             throw new ValidationFailedException(errors);
         }
-        if (_levels.Count >= NicheValidation.MaxLevels)
+        if (_market.Levels.Count >= NicheValidation.MaxLevels)
         {
             throw new ValidationFailedException("levels", $"a niche has at most {NicheValidation.MaxLevels} levels.");
         }
         var row = new LevelRow(Guid.NewGuid(), level.Name.Trim(), level.OrderPosition, level.MaxRecipients, level.PriceCents, level.IsActive);
         await store.AddLevel(NicheId, row);
-        _levels[row.Id] = row;
-        _queues[row.Id] = new LeastRecentlyServedQueue();
+        _market.SetLevel(row);
         return ToView(row);
     }
 
@@ -137,7 +122,7 @@ public sealed class NicheGrain(
         {
             throw new ValidationFailedException(errors);
         }
-        var current = _levels.GetValueOrDefault(levelId) ?? throw new ValidationFailedException("level_id", "is not a level of this niche.");
+        var current = _market.Level(levelId) ?? throw new ValidationFailedException("level_id", "is not a level of this niche.");
         var changed = current with
         {
             Name = update.Name?.Trim() ?? current.Name,
@@ -146,14 +131,14 @@ public sealed class NicheGrain(
             IsActive = update.IsActive ?? current.IsActive,
         };
         await store.UpdateLevel(changed);
-        _levels[levelId] = changed;
+        _market.SetLevel(changed);
         return ToView(changed);
     }
 
     public async Task<SubscriptionView> Subscribe(Guid providerId, Guid levelId, SubscriptionFilterSpec filters)
     {
         RequireExists();
-        if (!_levels.ContainsKey(levelId))
+        if (_market.Level(levelId) is null)
         {
             throw new ValidationFailedException("level_id", "is not a level of this niche.");
         }
@@ -161,7 +146,7 @@ public sealed class NicheGrain(
         ThrowIfInvalid(domainFilters);
         var row = await store.InsertSubscription(Guid.NewGuid(), NicheId, _niche!.WorkspaceId, providerId, levelId, FilterMapping.ToJson(domainFilters))
             ?? throw new ValidationFailedException("provider_id", "does not name a provider of this workspace.");
-        Track(row);
+        _market.Track(row);
         return ToView(row);
     }
 
@@ -181,7 +166,7 @@ public sealed class NicheGrain(
         }
         var row = await store.UpdateSubscription(NicheId, subscriptionId, status, filtersJson)
             ?? throw new ValidationFailedException("subscription_id", "is not a subscription of this niche.");
-        Track(row);
+        _market.Track(row);
         return ToView(row);
     }
 
@@ -191,15 +176,15 @@ public sealed class NicheGrain(
         {
             return;
         }
-        if (_inFlight > 0)
+        if (_plans.Count > 0)
         {
             // A balance read now may already include charges still reserved here: take it all afresh once idle.
-            _resynchronize = true;
+            _plans.RequireResynchronization();
             return;
         }
         foreach (var row in await store.LoadSubscriptions(NicheId, subscriptionIds))
         {
-            Track(row);
+            _market.Track(row);
         }
     }
 
@@ -210,7 +195,7 @@ public sealed class NicheGrain(
         {
             throw new InvalidOperationException($"Lead {request.LeadId} belongs to another workspace than niche {NicheId}.");
         }
-        if (_inFlight >= options.Value.MaxInFlightPerNiche)
+        if (_plans.Count >= options.Value.MaxInFlightPerNiche)
         {
             telemetry.DistributionBusy();
             throw new DistributionBusyException($"Niche {NicheId}");
@@ -223,20 +208,24 @@ public sealed class NicheGrain(
         {
             for (var tries = 1; ; tries++)
             {
-                await Resynchronize();
-                plan = Decide(request, runId);
+                await _plans.Resynchronize(Reload);
+                RequireExists();
+                plan = _market.Decide(request, NicheId, runId, _plannedPointer ?? _niche!.NextStartLevelOrderPosition,
+                    _plannedVersion ?? _niche!.DistributionVersion, clock.GetUtcNow());
+                _plannedPointer = plan.NextPointer;
+                _plannedVersion = plan.Version + 1;
                 if (tries == 1)
                 {
                     probe.AttemptBegun(request.LeadId);
                 }
-                var row = await Commit(plan, started);
+                var row = await _plans.Commit(plan, started, _market.Balances);
                 if (row.Outcome == "recorded")
                 {
                     result = Learn(plan, row, (long)clock.GetElapsedTime(started).TotalMilliseconds);
                     break;
                 }
                 // Refused: nothing was written, and the plans decided after this one assumed it was.
-                _resynchronize = true;
+                _plans.RequireResynchronization();
                 switch (row.Outcome)
                 {
                     case "not_distributable":
@@ -254,13 +243,13 @@ public sealed class NicheGrain(
         catch (DistributionBusyException)
         {
             // The silo's committer is full: this decision will not be recorded, and the ones after it assumed it would.
-            _resynchronize = true;
+            _plans.RequireResynchronization();
             telemetry.DistributionBusy();
             throw;
         }
         catch (Exception error) when (error is not LeadNotDistributableException)
         {
-            _resynchronize = true;
+            _plans.RequireResynchronization();
             var durationMs = (long)clock.GetElapsedTime(started).TotalMilliseconds;
             telemetry.DistributionCompleted(DistributionOutcome.Failed.ToWire(), 0, durationMs);
             logger.LogWarning(error, "Distribution of lead {LeadId} failed", request.LeadId);
@@ -277,132 +266,6 @@ public sealed class NicheGrain(
         return result;
     }
 
-    /// <summary>
-    /// Hands the decision over and waits for the database's answer. Its charges are reserved from
-    /// here until the answer, so the decisions taken meanwhile see them spent.
-    /// </summary>
-    private async Task<DistributionStore.RecordedRow> Commit(DistributionPlan plan, long started)
-    {
-        _balances.Reserve(plan.Assignments);
-        _inFlight++;
-        try
-        {
-            var row = await committer.Commit(plan, started);
-            if (row.Outcome is "recorded" or "insufficient_balance")
-            {
-                _balances.Report(plan.Assignments, row.Balances);
-            }
-            return row;
-        }
-        finally
-        {
-            _balances.Release(plan.Assignments);
-            if (--_inFlight == 0)
-            {
-                _idle?.TrySetResult();
-                _idle = null;
-            }
-        }
-    }
-
-    /// <summary>
-    /// After a decision was refused or failed, waits until none of this niche's plans is in flight
-    /// and reloads the niche, so the next decisions start from what the database holds. Calls that
-    /// arrive meanwhile wait for the reload rather than decide on what it is replacing.
-    /// </summary>
-    private async Task Resynchronize()
-    {
-        while (_resynchronize)
-        {
-            if (_reloaded is { } reloading)
-            {
-                await reloading.Task;
-                continue;
-            }
-            if (_inFlight > 0)
-            {
-                _idle ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-                await _idle.Task;
-                continue;
-            }
-            var done = _reloaded = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            try
-            {
-                await Reload();
-                _resynchronize = false;
-            }
-            finally
-            {
-                _reloaded = null;
-                done.TrySetResult();
-            }
-            RequireExists();
-        }
-    }
-
-    /// <summary>
-    /// Rules 1, 2, 3 and 5 from what this grain holds: the start level (from the pointer as it will
-    /// be once the plans in flight are recorded), the traversal, and per level the recipients in
-    /// least-recently-served order that can pay (<see cref="DistributionDecision"/>). The decision is
-    /// taken as done at once — recipients served, pointer and version stepped, and its charges
-    /// reserved as it is handed over — so the next lead is decided after it.
-    /// </summary>
-    private DistributionPlan Decide(DistributionRequest request, Guid runId)
-    {
-        var lead = new LeadProfile(request.State, request.Zip, request.AmountCents, request.Attributes);
-        var pointer = _plannedPointer ?? _niche!.NextStartLevelOrderPosition;
-        var version = _plannedVersion ?? _niche!.DistributionVersion;
-        var active = ActivePositions();
-        var start = active.Count == 0 ? pointer : RotationPointer.ResolveStart(active, pointer);
-        var next = active.Count == 0 ? start : RotationPointer.Advance(active, start);
-        IReadOnlyList<int> traversal = active.Count == 0 ? [] : RotationPointer.Traversal(active, start);
-        var levels = traversal
-            .Select(position => _levels.Values.Single(l => l.OrderPosition == position))
-            .Select(level => new LevelToFill(level.Id, level.OrderPosition, level.MaxRecipients, level.PriceCents, Candidates(level.Id, lead)))
-            .ToList();
-        var decision = DistributionDecision.Decide(levels, _balances.Available);
-
-        var servedAt = NextServedAt();
-        var assignments = decision.Assignments
-            .Select(a => new AssignmentRecord(Guid.CreateVersion7(), a.ProviderId, a.SubscriptionId, a.LevelId, a.PriceCents))
-            .ToList();
-        foreach (var assignment in assignments)
-        {
-            _queues[assignment.LevelId].MarkServed(assignment.SubscriptionId, servedAt);
-        }
-        _plannedPointer = next;
-        _plannedVersion = version + 1;
-        return new DistributionPlan(
-            request.LeadId, NicheId, runId, request.Actor, servedAt, version, start, next, traversal, assignments,
-            decision.Skipped.Select(s => new SkippedProvider(s.ProviderId, s.SubscriptionId, s.Reason)).ToList(),
-            decision.Outcome.ToWire(), decision.ShortProviders);
-    }
-
-    /// <summary>The level's subscriptions whose filters take the lead, least recently served first, read only as far as needed.</summary>
-    private IEnumerable<Candidate> Candidates(Guid levelId, LeadProfile lead)
-    {
-        foreach (var entry in _queues[levelId].InServiceOrder())
-        {
-            var verdict = _filters.GetValueOrDefault(entry.SubscriptionId, EligibilityFilter.AcceptAll).Evaluate(lead);
-            if (verdict != EligibilityVerdict.NotEligible)
-            {
-                yield return new Candidate(entry.SubscriptionId, entry.ProviderId, verdict == EligibilityVerdict.Error);
-            }
-        }
-    }
-
-    /// <summary>
-    /// The clock, but strictly increasing per niche at PostgreSQL's microsecond precision, so the
-    /// order the niche served its leads in is the order of its recipients' last_received_at.
-    /// </summary>
-    private DateTimeOffset NextServedAt()
-    {
-        var now = clock.GetUtcNow();
-        now = now.AddTicks(-(now.Ticks % TimeSpan.TicksPerMicrosecond));
-        _lastServedAt = now > _lastServedAt ? now : _lastServedAt.AddTicks(TimeSpan.TicksPerMicrosecond);
-        return _lastServedAt;
-    }
-
     /// <summary>Takes in what the database recorded: the committed pointer and version, and the subscriptions a charge paused.</summary>
     private DistributionResult Learn(DistributionPlan plan, DistributionStore.RecordedRow row, long durationMs)
     {
@@ -411,7 +274,7 @@ public sealed class NicheGrain(
         {
             telemetry.CandidateSkipped(skip.Reason);
         }
-        ForgetPaused(row.PausedSubscriptionIds);
+        _market.ForgetPaused(row.PausedSubscriptionIds);
         telemetry.DistributionCompleted(plan.Status, plan.Assignments.Count, durationMs);
         return new DistributionResult(
             plan.LeadId, plan.RunId, row.Attempt, plan.StartLevelOrderPosition, plan.Traversal, plan.Assignments, plan.Skipped,
@@ -430,46 +293,6 @@ public sealed class NicheGrain(
             logger.LogError(recordError, "Could not record the failed distribution of lead {LeadId}", plan.LeadId);
         }
     }
-
-    /// <summary>Subscriptions a charge paused (their provider's balance fell below their price) leave the order.</summary>
-    private void ForgetPaused(IReadOnlyList<Guid> pausedSubscriptionIds)
-    {
-        foreach (var id in pausedSubscriptionIds)
-        {
-            if (_subscriptions.TryGetValue(id, out var row))
-            {
-                Track(row with { Status = "paused_insufficient_balance" });
-            }
-        }
-    }
-
-    /// <summary>Keeps the in-memory view of one subscription current: servable ones are in their level's order.</summary>
-    private void Track(SubscriptionRow row)
-    {
-        _subscriptions[row.Id] = row;
-        _balances.Report(row.ProviderId, row.ProviderBalanceCents);
-        _filters[row.Id] = EligibilityFilter.From(FilterMapping.FromJson(row.Filters));
-        if (!_queues.TryGetValue(row.LevelId, out var queue))
-        {
-            return;
-        }
-        if (row.IsServable)
-        {
-            var inQueue = queue.Find(row.Id);
-            var lastReceived = row.LastReceived;
-            if (inQueue?.LastReceivedAt is { } known && (lastReceived is null || known > lastReceived))
-            {
-                lastReceived = known;
-            }
-            queue.Upsert(new LruEntry(row.Id, row.ProviderId, lastReceived));
-        }
-        else
-        {
-            queue.Remove(row.Id);
-        }
-    }
-
-    private List<int> ActivePositions() => _levels.Values.Where(l => l.IsActive).Select(l => l.OrderPosition).Order().ToList();
 
     private void RequireExists()
     {
@@ -490,7 +313,7 @@ public sealed class NicheGrain(
 
     private NicheView View() => new(
         NicheId, _niche!.WorkspaceId, _niche.Name, _niche.NextStartLevelOrderPosition,
-        _levels.Values.OrderBy(l => l.OrderPosition).Select(ToView).ToList());
+        _market.Levels.OrderBy(l => l.OrderPosition).Select(ToView).ToList());
 
     private static LevelView ToView(LevelRow level) =>
         new(level.Id, level.Name, level.OrderPosition, level.MaxRecipients, level.PriceCents, level.IsActive);

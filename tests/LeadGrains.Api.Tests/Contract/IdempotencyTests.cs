@@ -3,7 +3,7 @@ using LeadGrains.Api.Tests.Infrastructure;
 
 namespace LeadGrains.Api.Tests.Contract;
 
-/// <summary>Idempotency-Key (API.md): same key + same body → same answer, one effect; other body → 422; per workspace.</summary>
+/// <summary>Idempotency-Key (docs/API.md): same key + same body → same answer, one effect; other body → 422; per workspace.</summary>
 [Collection(ApiCollection.Name)]
 public sealed class IdempotencyTests(LocalApiHost host)
 {

@@ -26,7 +26,7 @@ public sealed class OpenApiTests(LocalApiHost host)
             .Order().ToList();
 
         Assert.Equal(mapped, documented);
-        Assert.Equal(30 + 14 + 1, documented.Count); // the 30 API endpoints of API.md, the 14 of delivery and /health/live
+        Assert.Equal(30 + 14 + 1, documented.Count); // the 30 API endpoints of the seed contract, the 14 of lead delivery and /health/live
         Assert.True(document.GetProperty("components").GetProperty("securitySchemes").TryGetProperty("bearer", out _));
     }
 

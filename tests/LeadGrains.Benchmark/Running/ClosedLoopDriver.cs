@@ -8,9 +8,9 @@ namespace LeadGrains.Benchmark.Running;
 /// </summary>
 public static class ClosedLoopDriver
 {
-    public static async Task<DriveResult> Run(IGrainFactory grains, IReadOnlyList<Guid> leadIds, LeadWorkflow workflow, int concurrency, TextWriter progress)
+    public static async Task<DriveResult> Run(IGrainFactory grains, IReadOnlyList<Guid> leadIds, IReadOnlyDictionary<Guid, Guid> nicheOf, LeadWorkflow workflow, int concurrency, TextWriter progress)
     {
-        var calls = new LeadCalls(grains, workflow);
+        var calls = new LeadCalls(grains, workflow, nicheOf);
         var next = -1;
         var clock = Stopwatch.StartNew();
 

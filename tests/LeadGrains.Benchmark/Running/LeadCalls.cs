@@ -10,7 +10,8 @@ namespace LeadGrains.Benchmark.Running;
 /// counters are updated atomically and the histogram under a lock (a few thousand records a second
 /// at most: the lock costs nothing measurable).
 /// </summary>
-public sealed class LeadCalls(IGrainFactory grains, LeadWorkflow workflow)
+/// <param name="nicheOf">Each lead's niche, named to the cluster with each call (<see cref="NicheHint"/>), as the approval service does.</param>
+public sealed class LeadCalls(IGrainFactory grains, LeadWorkflow workflow, IReadOnlyDictionary<Guid, Guid> nicheOf)
 {
     private const string Actor = "benchmark";
 
@@ -34,6 +35,7 @@ public sealed class LeadCalls(IGrainFactory grains, LeadWorkflow workflow)
     public async Task Drive(Guid leadId, long startedAt)
     {
         var lead = grains.GetGrain<ILeadGrain>(leadId);
+        using var nearItsNiche = NicheHint.For(nicheOf[leadId]);
         try
         {
             if (workflow == LeadWorkflow.ApproveAndDistribute)

@@ -16,9 +16,9 @@ public static class OpenLoopDriver
     /// <summary>Timers on Linux fire about a millisecond late; a start later than this is the schedule slipping.</summary>
     public static readonly TimeSpan LateAfter = TimeSpan.FromMilliseconds(10);
 
-    public static async Task<DriveResult> Run(IGrainFactory grains, IReadOnlyList<Guid> leadIds, LeadWorkflow workflow, double rate, TextWriter progress)
+    public static async Task<DriveResult> Run(IGrainFactory grains, IReadOnlyList<Guid> leadIds, IReadOnlyDictionary<Guid, Guid> nicheOf, LeadWorkflow workflow, double rate, TextWriter progress)
     {
-        var calls = new LeadCalls(grains, workflow);
+        var calls = new LeadCalls(grains, workflow, nicheOf);
         using var slots = new SemaphoreSlim(MaxOutstanding);
         var running = new List<Task>(leadIds.Count);
         var outstanding = 0;

@@ -9,8 +9,8 @@ public sealed record SubscriptionCsv(Guid Id, Guid ProviderId, Guid LevelId, str
 public sealed record LeadCsv(Guid Id, Guid NicheId, Guid WorkspaceId, string State, string Email, string Phone, string FirstName, string LastName);
 
 /// <summary>
-/// The five CSVs of <c>shared/bench/gen_workload.py</c>. The generator never quotes a field (no
-/// value holds a comma), so a plain split reads them.
+/// The five CSVs of a workload (<see cref="LeadGrains.Workload.WorkloadGenerator"/>). The generator
+/// never quotes a field (no value holds a comma), so a plain split reads them.
 /// </summary>
 public sealed record WorkloadFiles(
     IReadOnlyList<NicheCsv> Niches,

@@ -3,6 +3,7 @@ using LeadGrains.Abstractions.Niches;
 using LeadGrains.Abstractions.Workspaces;
 using LeadGrains.Cluster.Tests.Infrastructure;
 using LeadGrains.Grains.Leads;
+using LeadGrains.Workload;
 
 namespace LeadGrains.Cluster.Tests.Pipeline;
 
@@ -11,7 +12,7 @@ public sealed class CsvImportTests(ClusterFixture fixture) : IClassFixture<Clust
     [Fact]
     public async Task Ten_thousand_rows_import_with_malformed_duplicate_and_unknown_niche_rows_reported_by_line()
     {
-        var workload = await StandardWorkload.Generate("--workspaces", "1", "--niches", "3", "--providers", "20", "--leads", "10000", "--seed", "11");
+        var workload = StandardWorkload.Generate(WorkloadParameters.W1 with { Workspaces = 1, Niches = 3, Providers = 20, Leads = 10_000, Seed = 11 });
         var niches = File.ReadLines(Path.Combine(workload, "niches.csv")).Skip(1).Select(l => l.Split(',')).ToList();
         var workspaceId = Guid.Parse(niches[0][2]);
         await fixture.Grains.GetGrain<IWorkspaceGrain>(workspaceId).Create("imported");

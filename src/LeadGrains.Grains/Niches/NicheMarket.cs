@@ -1,0 +1,146 @@
+using LeadGrains.Abstractions.Distribution;
+using LeadGrains.Domain.Distribution;
+using LeadGrains.Domain.Eligibility;
+using LeadGrains.Grains.Distribution;
+
+namespace LeadGrains.Grains.Niches;
+
+/// <summary>
+/// What a niche grain holds to decide its distributions in memory: its levels, its subscriptions
+/// with their compiled filters, each level's least-recently-served order and what its providers can
+/// spend. It decides one lead at a time and takes each decision as done at once (recipients served,
+/// charges to be reserved by the caller), so the next lead is decided after it. Nothing here waits
+/// or touches the database: <see cref="NicheGrain"/> loads it and hands its decisions over.
+/// </summary>
+internal sealed class NicheMarket
+{
+    private readonly Dictionary<Guid, LevelRow> _levels = new();
+    private readonly Dictionary<Guid, SubscriptionRow> _subscriptions = new();
+    private readonly Dictionary<Guid, EligibilityFilter> _filters = new();
+    private readonly Dictionary<Guid, LeastRecentlyServedQueue> _queues = new();
+    private DateTimeOffset _lastServedAt;
+
+    /// <summary>What the niche's providers can spend, less the charges of its plans in flight.</summary>
+    public ProviderBalances Balances { get; } = new();
+
+    public IReadOnlyCollection<LevelRow> Levels => _levels.Values;
+
+    public LevelRow? Level(Guid levelId) => _levels.GetValueOrDefault(levelId);
+
+    /// <summary>Forgets the levels and subscriptions (before they are loaded afresh). Balances stay as last reported.</summary>
+    public void Clear()
+    {
+        _levels.Clear();
+        _subscriptions.Clear();
+        _filters.Clear();
+        _queues.Clear();
+    }
+
+    /// <summary>Adds or changes a level; a new level starts with an empty order.</summary>
+    public void SetLevel(LevelRow level)
+    {
+        _levels[level.Id] = level;
+        if (!_queues.ContainsKey(level.Id))
+        {
+            _queues[level.Id] = new LeastRecentlyServedQueue();
+        }
+    }
+
+    /// <summary>Keeps the view of one subscription current: servable ones are in their level's order.</summary>
+    public void Track(SubscriptionRow row)
+    {
+        _subscriptions[row.Id] = row;
+        Balances.Report(row.ProviderId, row.ProviderBalanceCents);
+        _filters[row.Id] = EligibilityFilter.From(FilterMapping.FromJson(row.Filters));
+        if (!_queues.TryGetValue(row.LevelId, out var queue))
+        {
+            return;
+        }
+        if (row.IsServable)
+        {
+            // The order may know a later service than the row (a distribution recorded since it was read).
+            var lastReceived = row.LastReceived;
+            if (queue.Find(row.Id)?.LastReceivedAt is { } known && (lastReceived is null || known > lastReceived))
+            {
+                lastReceived = known;
+            }
+            queue.Upsert(new LruEntry(row.Id, row.ProviderId, lastReceived));
+        }
+        else
+        {
+            queue.Remove(row.Id);
+        }
+    }
+
+    /// <summary>Subscriptions a charge paused (their provider's balance fell below their price) leave the order.</summary>
+    public void ForgetPaused(IReadOnlyList<Guid> pausedSubscriptionIds)
+    {
+        foreach (var id in pausedSubscriptionIds)
+        {
+            if (_subscriptions.TryGetValue(id, out var row))
+            {
+                Track(row with { Status = "paused_insufficient_balance" });
+            }
+        }
+    }
+
+    /// <summary>
+    /// Rules 1, 2, 3 and 5: the start level (from <paramref name="pointer"/>, the pointer as it will
+    /// be once the plans in flight are recorded), the traversal, and per level the recipients in
+    /// least-recently-served order that can pay (<see cref="DistributionDecision"/>). The recipients
+    /// count as served from here on.
+    /// </summary>
+    /// <param name="version">The niche's distribution version this decision is made on.</param>
+    public DistributionPlan Decide(DistributionRequest request, Guid nicheId, Guid runId, int pointer, long version, DateTimeOffset now)
+    {
+        var lead = new LeadProfile(request.State, request.Zip, request.AmountCents, request.Attributes);
+        var active = ActivePositions();
+        var start = active.Count == 0 ? pointer : RotationPointer.ResolveStart(active, pointer);
+        var next = active.Count == 0 ? start : RotationPointer.Advance(active, start);
+        IReadOnlyList<int> traversal = active.Count == 0 ? [] : RotationPointer.Traversal(active, start);
+        var levels = traversal
+            .Select(position => _levels.Values.Single(l => l.OrderPosition == position))
+            .Select(level => new LevelToFill(level.Id, level.OrderPosition, level.MaxRecipients, level.PriceCents, Candidates(level.Id, lead)))
+            .ToList();
+        var decision = DistributionDecision.Decide(levels, Balances.Available);
+
+        var servedAt = NextServedAt(now);
+        var assignments = decision.Assignments
+            .Select(a => new AssignmentRecord(Guid.CreateVersion7(), a.ProviderId, a.SubscriptionId, a.LevelId, a.PriceCents))
+            .ToList();
+        foreach (var assignment in assignments)
+        {
+            _queues[assignment.LevelId].MarkServed(assignment.SubscriptionId, servedAt);
+        }
+        return new DistributionPlan(
+            request.LeadId, nicheId, runId, request.Actor, servedAt, version, start, next, traversal, assignments,
+            decision.Skipped.Select(s => new SkippedProvider(s.ProviderId, s.SubscriptionId, s.Reason)).ToList(),
+            decision.Outcome.ToWire(), decision.ShortProviders);
+    }
+
+    /// <summary>The level's subscriptions whose filters take the lead, least recently served first, read only as far as needed.</summary>
+    private IEnumerable<Candidate> Candidates(Guid levelId, LeadProfile lead)
+    {
+        foreach (var entry in _queues[levelId].InServiceOrder())
+        {
+            var verdict = _filters.GetValueOrDefault(entry.SubscriptionId, EligibilityFilter.AcceptAll).Evaluate(lead);
+            if (verdict != EligibilityVerdict.NotEligible)
+            {
+                yield return new Candidate(entry.SubscriptionId, entry.ProviderId, verdict == EligibilityVerdict.Error);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The clock, but strictly increasing per niche at PostgreSQL's microsecond precision, so the
+    /// order the niche served its leads in is the order of its recipients' last_received_at.
+    /// </summary>
+    private DateTimeOffset NextServedAt(DateTimeOffset now)
+    {
+        now = now.AddTicks(-(now.Ticks % TimeSpan.TicksPerMicrosecond));
+        _lastServedAt = now > _lastServedAt ? now : _lastServedAt.AddTicks(TimeSpan.TicksPerMicrosecond);
+        return _lastServedAt;
+    }
+
+    private List<int> ActivePositions() => _levels.Values.Where(l => l.IsActive).Select(l => l.OrderPosition).Order().ToList();
+}
