@@ -14,7 +14,7 @@ if ! command -v promtool >/dev/null 2>&1; then
 fi
 
 promtool check config --syntax-only deploy/prometheus/prometheus.yml
-promtool check rules deploy/prometheus/leadgrains.rules.yml
+promtool check rules deploy/prometheus/leadgrains.rules.yml deploy/prometheus/delivery-alerts.yml
 promtool test rules deploy/prometheus/leadgrains.rules.test.yml
 
 scraped=${1:-}

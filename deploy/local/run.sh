@@ -27,6 +27,11 @@ done
 
 source "$(dirname "$0")/postgres.sh"
 cd "$LEADGRAINS_ROOT"
+mkdir -p .local/logs
+# Lead delivery's local ends: an SMTP server keeping mail in .local/smtp/maildir and a webhook
+# receiver printing what it gets to .local/logs/webhooks.log (deploy/local/delivery-demo.sh uses both).
+source deploy/local/smtp.sh
+WEBHOOK_PORT=8099
 
 CLUSTER_ID=leadgrains-local
 API_PORT=8080
@@ -41,6 +46,13 @@ mkdir -p "$LOG_DIR"
 export ConnectionStrings__LeadGrains="$LEADGRAINS_CONNECTION"
 export LeadGrains__ClusterId="$CLUSTER_ID"
 export LeadGrains__MigrateOnStart=false
+export LeadGrains__Delivery__Smtp__Host=127.0.0.1
+export LeadGrains__Delivery__Smtp__Port="$LEADGRAINS_SMTP_PORT"
+export LeadGrains__Delivery__Smtp__UseTls=false
+# Local use only: webhooks may be plain http and reach this machine's loopback address.
+export LeadGrains__Delivery__AllowHttpWebhooks=true
+export LeadGrains__Delivery__AllowedWebhookAddresses__0=127.0.0.1
+export LeadGrains__Delivery__SelfServiceUrl="http://127.0.0.1:8080/api/v1/provider/assignments"
 
 # Local mode: a signing key kept under .local/ (made once, never committed), the dashboard open,
 # and one workspace with a fixed id that the printed token is for.
@@ -55,7 +67,7 @@ lg_sql() { psql -h 127.0.0.1 -p "$LEADGRAINS_PG_PORT" -U leadgrains -d leadgrain
 
 # The ports this run needs must be free: a busy one means another run (or something else) is on
 # them, and the membership clean-up below would pull the rug from under a live cluster.
-ports=("$API_PORT")
+ports=("$API_PORT" "$WEBHOOK_PORT")
 if [ "$silos" -eq 0 ]; then
   ports+=(11111 30000)
 else
@@ -83,6 +95,8 @@ lg_sql "DELETE FROM orleansmembershiptable WHERE deploymentid = '$CLUSTER_ID';
 lg_sql "INSERT INTO workspaces (id, name) VALUES ('$LOCAL_WORKSPACE', 'local') ON CONFLICT (id) DO NOTHING;"
 
 pids=()
+# The SMTP server, if this run started it, stops with the rest.
+[ -n "$LEADGRAINS_SMTP_PID" ] && pids+=("$LEADGRAINS_SMTP_PID")
 stop_all() {
   trap - INT TERM EXIT
   [ ${#pids[@]} -eq 0 ] && return
@@ -108,6 +122,9 @@ fail_if_exited() {
     exit 1
   fi
 }
+
+/usr/bin/python3 deploy/local/webhook-receiver.py --port "$WEBHOOK_PORT" --secret-file .local/webhook-secret >"$LOG_DIR/webhooks.log" 2>&1 &
+pids+=($!)
 
 silo_logs=()
 for i in $(seq 1 "$silos"); do
@@ -165,6 +182,9 @@ cat <<EOF
       metrics    $API_URL/metrics
       openapi    $API_URL/openapi/v1.json
       logs       $LOG_DIR
+      e-mail     SMTP 127.0.0.1:$LEADGRAINS_SMTP_PORT, messages in $LEADGRAINS_SMTP_MAILDIR/new
+      webhooks   receiver http://127.0.0.1:$WEBHOOK_PORT/, what it gets in $LOG_DIR/webhooks.log
+      delivery   deploy/local/delivery-demo.sh  (a demo assignment, delivered by e-mail and webhook)
       workspace  $LOCAL_WORKSPACE (local)
 
       admin token (role admin, MFA, 12 h), e.g.

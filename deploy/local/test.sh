@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
-# The one command to test LeadGrains: starts the private PostgreSQL (installing it if missing),
-# builds the solution and runs every test project against it, then checks the monitoring
-# configuration with promtool (deploy/local/check-monitoring.sh), including the /metrics the API
-# tests scraped. Exits non-zero on any failure and prints the totals.
+# The one command to test LeadGrains: starts the private PostgreSQL and a local SMTP server
+# (installing them if missing), builds the solution and runs every test project against them, then
+# checks the monitoring configuration with promtool (deploy/local/check-monitoring.sh), including
+# the /metrics the API tests scraped. Exits non-zero on any failure and prints the totals.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 source deploy/local/postgres.sh
+# The e-mail delivery tests send to a real SMTP server.
+source deploy/local/smtp.sh
 
 results=$(mktemp -d)
-trap 'rm -rf "$results"' EXIT
+trap 'rm -rf "$results"; stop_local_smtp' EXIT
 # What tests leave to look at afterwards (the scraped /metrics, screenshots); fresh every run.
 export LEADGRAINS_TEST_ARTIFACTS="$PWD/.local/test-artifacts"
 rm -rf "$LEADGRAINS_TEST_ARTIFACTS"

@@ -1,6 +1,7 @@
 using LeadGrains.Api.Audit;
 using LeadGrains.Api.Auth;
 using LeadGrains.Api.Dashboard;
+using LeadGrains.Api.Delivery;
 using LeadGrains.Api.Distribution;
 using LeadGrains.Api.Errors;
 using LeadGrains.Api.Health;
@@ -50,6 +51,7 @@ builder.Services.AddSingleton<NicheQueries>();
 builder.Services.AddSingleton<ProviderQueries>();
 builder.Services.AddSingleton<LeadQueries>();
 builder.Services.AddSingleton<DistributionQueries>();
+builder.Services.AddSingleton<DeliveryQueries>();
 builder.Services.AddSingleton<LeadCsvImport>();
 builder.Services.AddSingleton<AuditQueries>();
 builder.Services.AddSingleton<JobSchedules>();
@@ -89,6 +91,8 @@ app.MapReconciliationEndpoints();
 app.MapFairnessEndpoints();
 app.MapReportEndpoints();
 app.MapOpsConsole();
+app.MapDeliveryEndpoints();
+app.MapTemplateEndpoints();
 app.MapProviderSelfServiceEndpoints();
 app.Run();
 

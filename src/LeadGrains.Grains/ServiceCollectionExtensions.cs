@@ -1,3 +1,4 @@
+using LeadGrains.Grains.Delivery;
 using LeadGrains.Grains.Distribution;
 using LeadGrains.Grains.Jobs;
 using LeadGrains.Grains.Leads;
@@ -39,11 +40,24 @@ public static class ServiceCollectionExtensions
         services.AddOptions<OperationsGaugeOptions>().BindConfiguration(OperationsGaugeOptions.Section);
         services.TryAddSingleton<OperationsGauges>();
         services.AddHostedService(sp => sp.GetRequiredService<OperationsGauges>());
+        services.AddOptions<DeliveryOptions>().BindConfiguration(DeliveryOptions.Section);
+        services.TryAddSingleton<WebhookAddressGuard>();
+        services.TryAddSingleton<DeliveryTelemetry>();
+        services.TryAddSingleton<DeliveryCursor>();
+        services.TryAddSingleton<DeliveryStore>();
+        services.TryAddSingleton<DeliveryOperationsStore>();
+        services.TryAddSingleton<WebhookChannel>();
+        services.AddSingleton<IDeliveryChannel>(sp => sp.GetRequiredService<WebhookChannel>());
+        services.AddSingleton<IDeliveryChannel, EmailChannel>();
+        services.AddSingleton<IDeliveryChannel, SmsGatewayChannel>();
+        services.TryAddSingleton<DeliveryWorker>();
+        services.AddHostedService(sp => sp.GetRequiredService<DeliveryWorker>());
         services.AddSingleton<IScheduledJob, SubscriptionReactivationJob>();
         services.AddSingleton<IScheduledJob, LedgerReconciliationJob>();
         services.AddSingleton<IScheduledJob, LeadExpiryJob>();
         services.AddSingleton<IScheduledJob, DeadLetterCleanupJob>();
         services.AddSingleton<IScheduledJob, IdempotencyKeyCleanupJob>();
+        services.AddSingleton<IScheduledJob, DeliveryRetentionJob>();
         services.AddHostedService<ScheduledJobRegistration>();
         return services;
     }

@@ -44,6 +44,10 @@ public class LocalApiHost : IAsyncLifetime
     {
         ["LeadGrains:RateLimits:IntakePermits"] = "100000",
         ["LeadGrains:RateLimits:AuthFailurePermits"] = "100000",
+        // Assignments' e-mails go to the SMTP server test.sh starts.
+        ["LeadGrains:Delivery:Smtp:Host"] = "127.0.0.1",
+        ["LeadGrains:Delivery:Smtp:Port"] = Environment.GetEnvironmentVariable("LEADGRAINS_SMTP_PORT") ?? "2525",
+        ["LeadGrains:Delivery:Smtp:UseTls"] = "false",
     };
 
     /// <summary>Serve on a real TCP port (a browser's way in) instead of the in-memory test server.</summary>

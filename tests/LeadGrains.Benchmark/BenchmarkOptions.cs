@@ -32,6 +32,9 @@ public sealed record BenchmarkOptions
           --connection-options "K=V;..."
                                 extra Npgsql settings for the silos' connection string, to try a
                                 data-access change without editing src (e.g. "No Reset On Close=true")
+          --delivery            every provider takes its leads by webhook to a receiver in this process (e-mail
+                                off) and delivery runs; reports deliveries/s, delivery lag p50/p95/p99 and the
+                                backlog. Without it delivery is off, as before it existed.
           --json FILE           also write the report as JSON
           --label TEXT          a name for the run in the report
           --keep-db             keep the benchmark database (default: dropped after the run)
@@ -53,6 +56,7 @@ public sealed record BenchmarkOptions
     public string? JsonFile { get; init; }
     public string Label { get; init; } = "";
     public bool KeepDatabase { get; init; }
+    public bool Delivery { get; init; }
     public string AdminConnection { get; init; } =
         Environment.GetEnvironmentVariable("LEADGRAINS_PG_ADMIN") ?? "Host=127.0.0.1;Port=55432;Username=leadgrains;Password=leadgrains";
 
@@ -81,6 +85,7 @@ public sealed record BenchmarkOptions
                 "--json" => options with { JsonFile = Value() },
                 "--label" => options with { Label = Value() },
                 "--keep-db" => options with { KeepDatabase = true },
+                "--delivery" => options with { Delivery = true },
                 "--admin-connection" => options with { AdminConnection = Value() },
                 _ => throw new ArgumentException($"unknown argument {args[i]}"),
             };

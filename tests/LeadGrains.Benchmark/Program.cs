@@ -76,7 +76,13 @@ public static class BenchmarkProgram
     private static async Task<BenchmarkReport> Measure(
         BenchmarkOptions options, BenchDatabase database, WorkloadFiles workload, LoadSummary load, DateTimeOffset startedAt, string logDirectory)
     {
-        await using var cluster = await BenchCluster.Start(database, options.ConnectionOptions, options.Silos, options.SiloDll, logDirectory);
+        await using var sink = options.Delivery ? await WebhookSink.Start() : null;
+        await using var db = LeadGrainsDataSource.Create(database.ConnectionString);
+        if (sink is not null)
+        {
+            await DeliveryFigures.RouteEveryProviderTo(db, sink.Url);
+        }
+        await using var cluster = await BenchCluster.Start(database, options.ConnectionOptions, options.Silos, options.SiloDll, logDirectory, sink?.Url);
         var pace = options.Rate is { } r ? $"open loop at {r} leads/s" : $"{options.Concurrency} callers";
         Console.WriteLine($"[bench] cluster up; driving {workload.Leads.Count} leads ({options.Workflow.Describe()}) with {pace}");
 
@@ -104,6 +110,7 @@ public static class BenchmarkProgram
             ? await OpenLoopDriver.Run(cluster.Grains, leadIds, nicheOf, options.Workflow, rate, Console.Out)
             : await ClosedLoopDriver.Run(cluster.Grains, leadIds, nicheOf, options.Workflow, options.Concurrency, Console.Out);
 
+        var driveEndedAt = DateTime.UtcNow;
         var machineBusy = MachineCpu.Read().BusySecondsSince(machineBefore);
         var loadAfter = MachineCpu.LoadAverage();
         var allocated = GC.GetTotalAllocatedBytes() - allocatedBefore;
@@ -117,7 +124,12 @@ public static class BenchmarkProgram
         var after = await database.ReadCounters();
         var (backends, backendCpuAfter) = await database.BackendCpu();
         var statements = await database.TopStatements(15);
-        await using var db = LeadGrainsDataSource.Create(database.ConnectionString);
+        if (sink is not null)
+        {
+            var delivery = await DeliveryFigures.Read(db, driveEndedAt, drive.Seconds, TimeSpan.FromMinutes(2), () => sink.Received);
+            Console.WriteLine();
+            Console.Write(delivery.ToText());
+        }
         var violations = await InvariantChecker.Check(db);
         var statuses = await database.LeadStatusCounts();
 

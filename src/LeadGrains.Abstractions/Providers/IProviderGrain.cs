@@ -2,7 +2,7 @@ namespace LeadGrains.Abstractions.Providers;
 
 /// <summary>
 /// One provider (lead buyer): registration, contact, status and deposits. Charges happen inside each
-/// niche's distribution transaction (the SQL function <c>distribute_leads</c>), which locks the
+/// niche's distribution transaction (the SQL function <c>record_distributions</c>), which locks the
 /// provider's row; the database enforces the rest: a lead reaches a provider once, a balance never goes negative.
 /// </summary>
 public interface IProviderGrain : IGrainWithGuidKey
@@ -15,6 +15,13 @@ public interface IProviderGrain : IGrainWithGuidKey
 
     /// <summary>Changes name, contact or status. Throws <see cref="ValidationFailedException"/> on bad input.</summary>
     Task<ProviderView> Update(ProviderUpdate update);
+
+    /// <summary>
+    /// Replaces the webhook signing secret; the previous one keeps signing for <paramref name="overlap"/>
+    /// (null: the configured default), so the receiver can switch without missing a message. Throws
+    /// <see cref="ValidationFailedException"/> if the provider has no webhook or the overlap is out of range.
+    /// </summary>
+    Task<WebhookSecretRotation> RotateWebhookSecret(TimeSpan? overlap);
 
     /// <summary>Adds funds idempotently and reactivates subscriptions the new balance covers.</summary>
     Task<DepositResult> Deposit(DepositCommand command);

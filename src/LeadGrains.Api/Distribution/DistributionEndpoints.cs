@@ -14,12 +14,12 @@ public static class DistributionEndpoints
     public static void MapDistributionEndpoints(this IEndpointRouteBuilder app)
     {
         var leads = app.MapGroup("/api/v1/admin/leads/{lead_id}").WithTags("Distribution");
-        leads.MapPost("/distribute", Distribute).RequireAuthorization(Policies.Manage)
+        leads.MapPost("/distribute", Distribute).WithName("distributeLead").WithSummary("Distribute an approved lead now and answer its result (idempotent: a distributed lead answers its stored result)").RequireAuthorization(Policies.Manage)
             .Produces<DistributeResponse>(StatusCodes.Status202Accepted).Produces<DistributeResponse>()
             .WithQueryProblems().WithNotFound();
-        leads.MapGet("/distribution-status", Status).RequireAuthorization(Policies.Read)
+        leads.MapGet("/distribution-status", Status).WithName("getDistributionStatus").WithSummary("A lead's distribution status: its latest attempt, assignments made, traversal and skips").RequireAuthorization(Policies.Read)
             .Produces<DistributionStatusResponse>().WithQueryProblems().WithNotFound();
-        leads.MapGet("/assignments", Assignments).RequireAuthorization(Policies.Read)
+        leads.MapGet("/assignments", Assignments).WithName("listLeadAssignments").WithSummary("The providers a lead was assigned to, with level and price").RequireAuthorization(Policies.Read)
             .Produces<LeadAssignmentPage>().WithQueryProblems().WithNotFound();
     }
 

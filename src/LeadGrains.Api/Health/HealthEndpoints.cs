@@ -30,7 +30,8 @@ public static class HealthEndpoints
     public static RouteGroupBuilder MapHealthEndpoints(this IEndpointRouteBuilder app)
     {
         var health = app.MapGroup("/health");
-        health.MapGet("/live", () => Results.Ok(new { status = "live" }));
+        health.MapGet("/live", () => Results.Ok(new { status = "live" }))
+            .WithName("getLiveness").WithSummary("Liveness: answers 200 as long as the process serves requests");
         health.MapHealthChecks("/ready", new HealthCheckOptions
         {
             Predicate = check => check.Tags.Contains(ReadinessTag),

@@ -17,7 +17,7 @@ public static class LeadEndpoints
 {
     public static void MapLeadEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/v1/leads", Submit).WithTags("Leads")
+        app.MapPost("/api/v1/leads", Submit).WithName("submitLead").WithSummary("Submit a lead (the approval service): validated, deduplicated and stored pending").WithTags("Leads")
             .RequireAuthorization(Policies.Intake).RequireRateLimiting(RateLimits.Intake)
             .WithMetadata(new IdempotentRequest(KeyRequired: false)).Accepts<SubmitLeadRequest>("application/json")
             .Produces<SubmitLeadResponse>(StatusCodes.Status201Created).WithBodyProblems()
@@ -25,11 +25,11 @@ public static class LeadEndpoints
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity, Problems.ContentType);
 
         var leads = app.MapGroup("/api/v1/admin/leads").WithTags("Leads");
-        leads.MapGet("", List).RequireAuthorization(Policies.Read).Produces<LeadPage>().WithQueryProblems();
-        leads.MapGet("/{lead_id}", Get).RequireAuthorization(Policies.Read).Produces<LeadDetail>().WithQueryProblems().WithNotFound();
-        leads.MapPost("/{lead_id}/approve", Approve).RequireAuthorization(Policies.Manage)
+        leads.MapGet("", List).WithName("listLeads").WithSummary("The workspace's leads, newest first, filtered by status and niche (cursor pagination)").RequireAuthorization(Policies.Read).Produces<LeadPage>().WithQueryProblems();
+        leads.MapGet("/{lead_id}", Get).WithName("getLead").WithSummary("One lead with its contact data, status and distribution attempts").RequireAuthorization(Policies.Read).Produces<LeadDetail>().WithQueryProblems().WithNotFound();
+        leads.MapPost("/{lead_id}/approve", Approve).WithName("approveLead").WithSummary("Approve a pending lead; with auto-distribution on it is distributed next").RequireAuthorization(Policies.Manage)
             .Produces<ApproveLeadResponse>().WithQueryProblems().WithNotFound().ProducesProblem(StatusCodes.Status409Conflict, Problems.ContentType);
-        leads.MapPost("/{lead_id}/reject", Reject).RequireAuthorization(Policies.Manage).Accepts<RejectLeadRequest>("application/json")
+        leads.MapPost("/{lead_id}/reject", Reject).WithName("rejectLead").WithSummary("Reject a pending lead with a reason").RequireAuthorization(Policies.Manage).Accepts<RejectLeadRequest>("application/json")
             .Produces<RejectLeadResponse>().WithBodyProblems().WithNotFound().ProducesProblem(StatusCodes.Status409Conflict, Problems.ContentType);
     }
 

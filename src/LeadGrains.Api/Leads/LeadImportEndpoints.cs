@@ -19,7 +19,7 @@ public static class LeadImportEndpoints
 
     public static void MapLeadImportEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/v1/admin/leads/import", Import).WithTags("Leads")
+        app.MapPost("/api/v1/admin/leads/import", Import).WithName("importLeads").WithSummary("Import leads from a CSV file, each as if submitted; answers a line-by-line report").WithTags("Leads")
             .RequireAuthorization(Policies.Manage).RequireRateLimiting(RateLimits.Intake).WithMetadata(CsvLimit)
             .Accepts<string>("text/csv").Produces<ImportResponse>().WithBodyProblems();
     }

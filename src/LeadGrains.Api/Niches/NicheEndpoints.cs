@@ -15,15 +15,15 @@ public static class NicheEndpoints
     public static void MapNicheEndpoints(this IEndpointRouteBuilder app)
     {
         var niches = app.MapGroup("/api/v1/admin/niches").WithTags("Niches");
-        niches.MapPost("", Create).RequireAuthorization(Policies.Manage).Accepts<CreateNicheRequest>("application/json")
+        niches.MapPost("", Create).WithName("createNiche").WithSummary("Create a niche with its competition levels").RequireAuthorization(Policies.Manage).Accepts<CreateNicheRequest>("application/json")
             .Produces<NicheResponse>(StatusCodes.Status201Created).WithBodyProblems();
-        niches.MapGet("", List).RequireAuthorization(Policies.Read)
+        niches.MapGet("", List).WithName("listNiches").WithSummary("The workspace's niches with their levels and rotation pointer").RequireAuthorization(Policies.Read)
             .Produces<NichePage>().WithQueryProblems();
-        niches.MapGet("/{niche_id}", Get).RequireAuthorization(Policies.Read)
+        niches.MapGet("/{niche_id}", Get).WithName("getNiche").WithSummary("One niche with its levels and rotation pointer").RequireAuthorization(Policies.Read)
             .Produces<NicheResponse>().WithQueryProblems().WithNotFound();
-        niches.MapPost("/{niche_id}/levels", AddLevel).RequireAuthorization(Policies.Manage).Accepts<LevelRequest>("application/json")
+        niches.MapPost("/{niche_id}/levels", AddLevel).WithName("addNicheLevel").WithSummary("Add a competition level to a niche").RequireAuthorization(Policies.Manage).Accepts<LevelRequest>("application/json")
             .Produces<LevelResponse>(StatusCodes.Status201Created).WithBodyProblems().WithNotFound();
-        niches.MapPatch("/{niche_id}/levels/{level_id}", UpdateLevel).RequireAuthorization(Policies.Manage).Accepts<UpdateLevelRequest>("application/json")
+        niches.MapPatch("/{niche_id}/levels/{level_id}", UpdateLevel).WithName("updateNicheLevel").WithSummary("Change a level's name, recipients, price or active flag").RequireAuthorization(Policies.Manage).Accepts<UpdateLevelRequest>("application/json")
             .Produces<LevelResponse>().WithBodyProblems().WithNotFound();
     }
 

@@ -16,7 +16,7 @@ public static class WorkspaceEndpoints
     public static void MapWorkspaceEndpoints(this IEndpointRouteBuilder app)
     {
         var platform = app.MapGroup("/api/v1/platform").WithTags("Platform").RequireAuthorization(Policies.Platform);
-        platform.MapPost("/workspaces", Create).Accepts<CreateWorkspaceRequest>("application/json")
+        platform.MapPost("/workspaces", Create).WithName("createWorkspace").WithSummary("Create a workspace (platform administrators)").Accepts<CreateWorkspaceRequest>("application/json")
             .Produces<WorkspaceResponse>(StatusCodes.Status201Created).WithBodyProblems();
     }
 

@@ -16,18 +16,23 @@ public static class ProviderEndpoints
     public static void MapProviderEndpoints(this IEndpointRouteBuilder app)
     {
         var providers = app.MapGroup("/api/v1/admin/providers").WithTags("Providers");
-        providers.MapPost("", Create).RequireAuthorization(Policies.Manage).Accepts<CreateProviderRequest>("application/json")
+        providers.MapPost("", Create).WithName("createProvider").WithSummary("Register a provider (a buyer of leads) in the workspace").RequireAuthorization(Policies.Manage).Accepts<CreateProviderRequest>("application/json")
             .Produces<ProviderResponse>(StatusCodes.Status201Created).WithBodyProblems();
-        providers.MapGet("/{provider_id}", Get).RequireAuthorization(Policies.Read)
+        providers.MapGet("/{provider_id}", Get).WithName("getProvider").WithSummary("One provider with its balance, status and subscriptions").RequireAuthorization(Policies.Read)
             .Produces<ProviderResponse>().WithQueryProblems().WithNotFound();
-        providers.MapPatch("/{provider_id}", Update).RequireAuthorization(Policies.Manage).Accepts<UpdateProviderRequest>("application/json")
+        providers.MapPatch("/{provider_id}", Update).WithName("updateProvider").WithSummary("Change a provider's name, e-mail or status").RequireAuthorization(Policies.Manage).Accepts<UpdateProviderRequest>("application/json")
             .Produces<ProviderResponse>().WithBodyProblems().WithNotFound();
-        providers.MapPost("/{provider_id}/deposits", Deposit).RequireAuthorization(Policies.Manage).Accepts<DepositRequest>("application/json")
+        providers.MapPost("/{provider_id}/deposits", Deposit).WithName("depositFunds").WithSummary("Credit a provider's prepaid balance (Idempotency-Key required); reactivates paused subscriptions it now covers").RequireAuthorization(Policies.Manage).Accepts<DepositRequest>("application/json")
             .WithMetadata(new IdempotentRequest(KeyRequired: true))
             .Produces<DepositResponse>(StatusCodes.Status201Created).WithBodyProblems().WithNotFound()
             .ProducesProblem(StatusCodes.Status409Conflict, Problems.ContentType)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity, Problems.ContentType);
-        providers.MapGet("/{provider_id}/ledger", Ledger).RequireAuthorization(Policies.Read)
+        providers.MapPost("/{provider_id}/webhook-secret/rotate", RotateWebhookSecret).RequireAuthorization(Policies.Manage)
+            .Accepts<RotateWebhookSecretRequest>("application/json").Produces<WebhookSecretResponse>().WithBodyProblems().WithNotFound()
+            .WithName("rotateProviderWebhookSecret")
+            .WithSummary("Replace a provider's webhook signing secret; the previous one keeps signing during the overlap (default 24 h)")
+            .WithDescription("The new secret is in this answer only. 400 if the provider has no webhook URL or the overlap is outside 0-168 hours.");
+        providers.MapGet("/{provider_id}/ledger", Ledger).WithName("listProviderLedger").WithSummary("A provider's deposits and charges, newest first (cursor pagination)").RequireAuthorization(Policies.Read)
             .Produces<LedgerPage>().WithQueryProblems().WithNotFound();
     }
 
@@ -36,7 +41,7 @@ public static class ProviderEndpoints
         var command = (await JsonBody.Read<CreateProviderRequest>(http)).ToCommand(http.User.WorkspaceId());
         var id = Guid.CreateVersion7();
         var provider = ProviderResponse.From(await grains.GetGrain<IProviderGrain>(id).Register(command), []);
-        await audit.Write(command.WorkspaceId, http.User.Actor(), "provider.created", "provider", id, new { after = provider });
+        await audit.Write(command.WorkspaceId, http.User.Actor(), "provider.created", "provider", id, new { after = provider with { WebhookSecret = null } });
         return Results.Created($"/api/v1/admin/providers/{id}", provider);
     }
 
@@ -53,7 +58,7 @@ public static class ProviderEndpoints
         var update = (await JsonBody.Read<UpdateProviderRequest>(http)).ToUpdate();
         var after = await grains.GetGrain<IProviderGrain>(before.ProviderId).Update(update);
         await audit.Write(before.WorkspaceId, http.User.Actor(), "provider.updated", "provider", before.ProviderId,
-            new { change = new Change<ProviderView>(before, after) });
+            new { change = new Change<ProviderView>(before, after with { WebhookSecret = null }) });
         return ProviderResponse.From(after, await queries.Subscriptions(after.ProviderId));
     }
 
@@ -76,6 +81,16 @@ public static class ProviderEndpoints
         }
         return Results.Created($"/api/v1/admin/providers/{provider.ProviderId}/ledger",
             new DepositResponse(result.EntryId, provider.ProviderId, result.AmountCents, result.BalanceCents));
+    }
+
+    private static async Task<WebhookSecretResponse> RotateWebhookSecret(HttpContext http, IGrainFactory grains, AuditLog audit, [FromRoute(Name = "provider_id")] string providerId)
+    {
+        var provider = await Find(http, grains, providerId);
+        var request = await JsonBody.Read<RotateWebhookSecretRequest>(http);
+        var rotation = await grains.GetGrain<IProviderGrain>(provider.ProviderId).RotateWebhookSecret(request.Overlap);
+        await audit.Write(provider.WorkspaceId, http.User.Actor(), "provider.webhook_secret_rotated", "provider", provider.ProviderId,
+            new { previous_secret_expires_at = rotation.PreviousSecretExpiresAt });
+        return new WebhookSecretResponse(provider.ProviderId, rotation.Secret, rotation.PreviousSecretExpiresAt);
     }
 
     private static async Task<LedgerPage> Ledger(

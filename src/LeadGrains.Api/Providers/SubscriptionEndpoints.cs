@@ -14,10 +14,10 @@ public static class SubscriptionEndpoints
 {
     public static void MapSubscriptionEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/v1/admin/providers/{provider_id}/subscriptions", Create).WithTags("Providers")
+        app.MapPost("/api/v1/admin/providers/{provider_id}/subscriptions", Create).WithName("createSubscription").WithSummary("Subscribe a provider to a level of a niche, with its filters").WithTags("Providers")
             .RequireAuthorization(Policies.Manage).Accepts<CreateSubscriptionRequest>("application/json")
             .Produces<SubscriptionResponse>(StatusCodes.Status201Created).WithBodyProblems().WithNotFound();
-        app.MapPatch("/api/v1/admin/subscriptions/{subscription_id}", Update).WithTags("Providers")
+        app.MapPatch("/api/v1/admin/subscriptions/{subscription_id}", Update).WithName("updateSubscription").WithSummary("Pause or resume a subscription, or change its filters").WithTags("Providers")
             .RequireAuthorization(Policies.Manage).Accepts<UpdateSubscriptionRequest>("application/json")
             .Produces<SubscriptionResponse>().WithBodyProblems().WithNotFound();
     }

@@ -14,13 +14,13 @@ public static class QueueEndpoints
     public static void MapQueueEndpoints(this IEndpointRouteBuilder app)
     {
         var queues = app.MapGroup("/api/v1/admin/queues").WithTags("Queues");
-        queues.MapGet("", Status).RequireAuthorization(Policies.Read).Produces<QueuesResponse>().WithAuthProblems();
-        queues.MapGet("/dlq", List).RequireAuthorization(Policies.Read).Produces<DeadLetterPageResponse>().WithQueryProblems();
-        queues.MapGet("/dlq/{id}", Get).RequireAuthorization(Policies.Read).Produces<DeadLetterDetail>().WithQueryProblems().WithNotFound();
-        queues.MapPost("/dlq/{id}/retry", Retry).RequireAuthorization(Policies.Operate)
+        queues.MapGet("", Status).WithName("getQueueStatus").WithSummary("The distribution queue: depth, leads in flight, failed attempts in the last hour, dead-letter size").RequireAuthorization(Policies.Read).Produces<QueuesResponse>().WithAuthProblems();
+        queues.MapGet("/dlq", List).WithName("listDeadLetters").WithSummary("The dead-letter queue's entries, open or resolved (cursor pagination)").RequireAuthorization(Policies.Read).Produces<DeadLetterPageResponse>().WithQueryProblems();
+        queues.MapGet("/dlq/{id}", Get).WithName("getDeadLetter").WithSummary("One dead-letter entry with its payload, error and attempts").RequireAuthorization(Policies.Read).Produces<DeadLetterDetail>().WithQueryProblems().WithNotFound();
+        queues.MapPost("/dlq/{id}/retry", Retry).WithName("retryDeadLetter").WithSummary("Give a dead-lettered lead a fresh round of distribution attempts").RequireAuthorization(Policies.Operate)
             .Produces<RetryResponse>(StatusCodes.Status202Accepted).WithQueryProblems().WithNotFound()
             .ProducesProblem(StatusCodes.Status409Conflict, Problems.ContentType);
-        queues.MapPost("/dlq/{id}/resolve", Resolve).RequireAuthorization(Policies.Operate).Accepts<ResolveRequest>("application/json")
+        queues.MapPost("/dlq/{id}/resolve", Resolve).WithName("resolveDeadLetter").WithSummary("Mark a dead-letter entry resolved, with a note").RequireAuthorization(Policies.Operate).Accepts<ResolveRequest>("application/json")
             .Produces<DeadLetterDetail>().WithBodyProblems().WithNotFound();
     }
 

@@ -4,7 +4,9 @@ using System.Text;
 using LeadGrains.Abstractions;
 using LeadGrains.Abstractions.Niches;
 using LeadGrains.Abstractions.Providers;
+using LeadGrains.Grains.Delivery;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace LeadGrains.Grains.Providers;
 
@@ -14,13 +16,20 @@ namespace LeadGrains.Grains.Providers;
 /// niches' distributions, which lock the provider's row; the database's keys and checks hold even
 /// if a duplicate activation slips through.
 /// </summary>
-public sealed class ProviderGrain(ProviderStore store, LeadGrainsTelemetry telemetry, [FromKeyedServices(LeadGrainsClock.Key)] TimeProvider clock, ILogger<ProviderGrain> logger) : Grain, IProviderGrain
+public sealed class ProviderGrain(
+    ProviderStore store,
+    WebhookAddressGuard webhookGuard,
+    IOptions<DeliveryOptions> deliveryOptions,
+    LeadGrainsTelemetry telemetry,
+    [FromKeyedServices(LeadGrainsClock.Key)] TimeProvider clock,
+    ILogger<ProviderGrain> logger) : Grain, IProviderGrain
 {
     private Guid ProviderId => this.GetPrimaryKey();
 
     public async Task<ProviderView> Register(RegisterProviderCommand command)
     {
         var errors = ProviderValidation.Check(command);
+        await CheckWebhookAddress(command.WebhookUrl, errors);
         if (errors.Count > 0)
         {
             throw new ValidationFailedException(errors);
@@ -32,7 +41,8 @@ public sealed class ProviderGrain(ProviderStore store, LeadGrainsTelemetry telem
                 ? existing
                 : throw new ValidationFailedException("provider_id", "is already taken.");
         }
-        return await store.Insert(ProviderId, command with { Email = command.Email.Trim() });
+        var secret = command.WebhookUrl is null ? null : WebhookSecrets.Create();
+        return await store.Insert(ProviderId, command with { Email = command.Email.Trim() }, secret);
     }
 
     public Task<ProviderView?> Get() => store.Find(ProviderId);
@@ -40,17 +50,38 @@ public sealed class ProviderGrain(ProviderStore store, LeadGrainsTelemetry telem
     public async Task<ProviderView> Update(ProviderUpdate update)
     {
         var errors = ProviderValidation.Check(update);
+        if (update.WebhookUrl is not "")
+        {
+            await CheckWebhookAddress(update.WebhookUrl, errors);
+        }
         if (errors.Count > 0)
         {
             throw new ValidationFailedException(errors);
         }
         var before = await store.Find(ProviderId) ?? throw new ValidationFailedException("provider_id", "does not exist.");
-        var after = (await store.Update(ProviderId, update with { Email = update.Email?.Trim() }))!;
+        var after = (await store.Update(ProviderId, update with { Email = update.Email?.Trim() }, WebhookSecrets.Create()))!;
         if (before.Status != after.Status)
         {
             await NotifyNiches();
         }
         return after;
+    }
+
+    public async Task<WebhookSecretRotation> RotateWebhookSecret(TimeSpan? overlap)
+    {
+        var window = overlap ?? deliveryOptions.Value.SecretRotationOverlap;
+        if (window < TimeSpan.Zero || window > TimeSpan.FromDays(7))
+        {
+            throw new ValidationFailedException("overlap_hours", "must be between 0 and 168 hours.");
+        }
+        var secret = WebhookSecrets.Create();
+        var previousExpiresAt = clock.GetUtcNow() + window;
+        if (!await store.RotateWebhookSecret(ProviderId, secret, previousExpiresAt))
+        {
+            throw new ValidationFailedException("webhook_url", "is not set: there is no webhook secret to rotate.");
+        }
+        logger.LogInformation("Webhook secret of provider {ProviderId} rotated; the previous one signs until {PreviousSecretExpiresAt}", ProviderId, previousExpiresAt);
+        return new WebhookSecretRotation(secret, previousExpiresAt);
     }
 
     public async Task<DepositResult> Deposit(DepositCommand command)
@@ -91,6 +122,15 @@ public sealed class ProviderGrain(ProviderStore store, LeadGrainsTelemetry telem
         foreach (var (nicheId, ids) in await store.NichesOf(ProviderId))
         {
             await GrainFactory.GetGrain<INicheGrain>(nicheId).RefreshSubscriptions(ids);
+        }
+    }
+
+    /// <summary>The SSRF guard, at registration: the URL's scheme and every address its host resolves to.</summary>
+    private async Task CheckWebhookAddress(string? url, Dictionary<string, string[]> errors)
+    {
+        if (url is not null && !errors.ContainsKey("webhook_url") && await webhookGuard.Refusal(url) is { } refusal)
+        {
+            errors["webhook_url"] = [refusal];
         }
     }
 

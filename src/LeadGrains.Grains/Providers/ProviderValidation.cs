@@ -1,10 +1,11 @@
 using System.Net.Mail;
+using System.Text.RegularExpressions;
 using LeadGrains.Abstractions.Providers;
 
 namespace LeadGrains.Grains.Providers;
 
 /// <summary>Field checks for provider commands; errors are keyed by the API's snake_case field names.</summary>
-public static class ProviderValidation
+public static partial class ProviderValidation
 {
     public static Dictionary<string, string[]> Check(RegisterProviderCommand command)
     {
@@ -12,6 +13,7 @@ public static class ProviderValidation
         CheckName(command.Name, errors);
         CheckEmail(command.Email, errors);
         CheckWebhook(command.WebhookUrl, errors);
+        CheckSmsPhone(command.SmsPhone, errors);
         return errors;
     }
 
@@ -20,7 +22,8 @@ public static class ProviderValidation
         var errors = new Dictionary<string, string[]>();
         if (update.Name is not null) CheckName(update.Name, errors);
         if (update.Email is not null) CheckEmail(update.Email, errors);
-        CheckWebhook(update.WebhookUrl, errors);
+        if (update.WebhookUrl is not "") CheckWebhook(update.WebhookUrl, errors);
+        if (update.SmsPhone is not "") CheckSmsPhone(update.SmsPhone, errors);
         if (update.Status is not null and not ("active" or "inactive"))
         {
             errors["status"] = ["must be \"active\" or \"inactive\"."];
@@ -61,6 +64,17 @@ public static class ProviderValidation
             errors["email"] = ["must be a valid e-mail address."];
         }
     }
+
+    private static void CheckSmsPhone(string? phone, Dictionary<string, string[]> errors)
+    {
+        if (phone is not null && !SmsPhonePattern().IsMatch(phone))
+        {
+            errors["sms_phone"] = ["must be an E.164 number such as +12145550123."];
+        }
+    }
+
+    [GeneratedRegex(@"^\+[1-9][0-9]{6,14}$")]
+    private static partial Regex SmsPhonePattern();
 
     private static void CheckWebhook(string? url, Dictionary<string, string[]> errors)
     {

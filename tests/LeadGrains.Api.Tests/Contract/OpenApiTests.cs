@@ -26,8 +26,24 @@ public sealed class OpenApiTests(LocalApiHost host)
             .Order().ToList();
 
         Assert.Equal(mapped, documented);
-        Assert.Equal(30 + 8 + 1, documented.Count); // the 30 API endpoints of docs/API.md, the 8 operations views and reports, and /health/live
+        Assert.Equal(30 + 8 + 14 + 1, documented.Count); // the 30 endpoints of the original contract, 8 operations views and reports, 14 of lead delivery, /health/live
         Assert.True(document.GetProperty("components").GetProperty("securitySchemes").TryGetProperty("bearer", out _));
+    }
+
+    [Fact]
+    public async Task Every_operation_has_its_own_operation_id_a_summary_and_its_client_errors_described()
+    {
+        var paths = (await Document()).GetProperty("paths");
+        var operations = paths.EnumerateObject()
+            .SelectMany(path => path.Value.EnumerateObject().Select(operation => (Name: $"{operation.Name.ToUpperInvariant()} {path.Name}", operation.Value)))
+            .ToList();
+
+        var ids = operations.Select(o => o.Value.TryGetProperty("operationId", out var id) ? id.GetString() : null).ToList();
+        Assert.All(operations, o => Assert.False(string.IsNullOrWhiteSpace(o.Value.TryGetProperty("summary", out var summary) ? summary.GetString() : null), $"{o.Name} has no summary"));
+        Assert.DoesNotContain(null, ids);
+        Assert.Equal(ids.Count, ids.Distinct().Count());
+        Assert.All(operations.Where(o => o.Name != "GET /health/live"), o =>
+            Assert.True(o.Value.GetProperty("responses").EnumerateObject().Any(r => r.Name.StartsWith('4')), $"{o.Name} describes no 4xx response"));
     }
 
     [Fact]

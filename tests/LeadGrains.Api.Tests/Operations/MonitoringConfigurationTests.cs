@@ -11,7 +11,8 @@ namespace LeadGrains.Api.Tests.Operations;
 [Collection(ApiCollection.Name)]
 public sealed partial class MonitoringConfigurationTests(LocalApiHost host)
 {
-    private static readonly string RulesFile = Repository.PathOf("deploy", "prometheus", "leadgrains.rules.yml");
+    private static readonly string[] RulesFiles =
+        [Repository.PathOf("deploy", "prometheus", "leadgrains.rules.yml"), Repository.PathOf("deploy", "prometheus", "delivery-alerts.yml")];
     private static readonly string DashboardFile = Repository.PathOf("deploy", "grafana", "dashboards", "leadgrains.json");
     private static readonly string Runbook = Repository.PathOf("docs", "RUNBOOK.md");
 
@@ -30,7 +31,7 @@ public sealed partial class MonitoringConfigurationTests(LocalApiHost host)
     public async Task Every_rule_reads_only_exported_or_recorded_metrics()
     {
         var exported = (await ExportedMetrics.AfterActivity(host)).SeriesNames;
-        var rules = File.ReadAllLines(RulesFile);
+        var rules = RulesFiles.SelectMany(File.ReadAllLines).ToArray();
         var recorded = rules.Select(line => Record().Match(line)).Where(match => match.Success).Select(match => match.Groups[1].Value).ToHashSet();
         var expressions = RuleExpressions(rules).ToList();
 
@@ -43,7 +44,7 @@ public sealed partial class MonitoringConfigurationTests(LocalApiHost host)
     [Fact]
     public void Every_alert_links_to_its_runbook_section()
     {
-        var rules = File.ReadAllText(RulesFile);
+        var rules = string.Join("\n", RulesFiles.Select(File.ReadAllText));
         var runbook = File.ReadAllLines(Runbook);
         var alerts = Alert().Matches(rules).Select(match => match.Groups[1].Value).ToList();
 

@@ -57,6 +57,15 @@ public sealed class AuthorizationMatrixTests(LocalApiHost host)
         ["provider assignments"] = new("GET", "/api/v1/provider/assignments", Access.Provider, [200], true),
         ["provider ledger"] = new("GET", "/api/v1/provider/ledger", Access.Provider, [200], true),
         ["dashboard"] = new("GET", "/dashboard/", Access.Dashboard, [200], false),
+        ["assignment deliveries"] = new("GET", "/api/v1/admin/assignments/{assignment}/deliveries", Access.Read, [200], true),
+        ["dead deliveries"] = new("GET", "/api/v1/admin/deliveries/dead", Access.Read, [200], false),
+        ["delivery endpoints"] = new("GET", "/api/v1/admin/deliveries/endpoints", Access.Read, [200], false),
+        ["test-fire webhook"] = new("POST", "/api/v1/admin/providers/{provider}/webhook/test", Access.Manage, [200], true),
+        ["get template"] = new("GET", "/api/v1/admin/templates/lead_assigned", Access.Read, [200], false),
+        ["save template"] = new("PUT", "/api/v1/admin/templates/lead_assigned", Access.Manage, [200], false,
+            new { subject = "New lead {{niche_name}}", text = "{{lead_email}}", html = "<p>{{lead_email}}</p>" }),
+        ["preview template"] = new("POST", "/api/v1/admin/templates/lead_assigned/preview", Access.Read, [200], false),
+        ["provider deliveries"] = new("GET", "/api/v1/provider/deliveries", Access.Provider, [200], true),
     };
 
     private static readonly string[] GoodCallers = ["platform_admin", "admin", "admin_without_mfa", "ops", "ops_without_mfa", "approver", "provider"];
@@ -192,6 +201,8 @@ public sealed class MatrixSeed
         var lead = await api.Lead(ws, nicheId);
         await ApiDriver.Expect(HttpStatusCode.OK, api.Post($"/api/v1/admin/leads/{lead}/approve", api.Tokens.Admin(ws)));
         await api.AwaitDistribution(ws, lead);
+        var assignment = (await ApiDriver.Expect(HttpStatusCode.OK, api.Get($"/api/v1/admin/leads/{lead}/assignments", api.Tokens.Ops(ws))))
+            .Json.GetProperty("items")[0].GetProperty("assignment_id").GetGuid();
         var (_, entry) = await QueueEndpointsTests.DeadLetter(api, ws, nicheId);
         var (_, entry2) = await QueueEndpointsTests.DeadLetter(api, ws, nicheId);
         return new MatrixSeed
@@ -211,6 +222,7 @@ public sealed class MatrixSeed
                 ["{pending-lead}"] = (await api.Lead(ws, nicheId)).ToString(),
                 ["{rejectable-lead}"] = (await api.Lead(ws, nicheId)).ToString(),
                 ["{entry}"] = entry.ToString(),
+                ["{assignment}"] = assignment.ToString(),
                 ["{entry2}"] = entry2.ToString(),
                 ["{lead-body}"] = System.Text.Json.JsonSerializer.Serialize(ApiDriver.LeadBody(nicheId)),
             },

@@ -16,7 +16,8 @@ namespace LeadGrains.Benchmark.Cluster;
 /// The cluster under test: a silo co-hosted in this process, or N LeadGrains.Silo processes with
 /// this process as their Orleans client (as the approval service would be). Either way the silos
 /// run the production configuration (<c>AddLeadGrainsSilo</c>), with auto-distribution switched
-/// off so the benchmark's own Distribute call does the work, and logs at Warning.
+/// off so the benchmark's own Distribute call does the work, logs at Warning, and delivery off unless
+/// it is measured (<c>--delivery</c>).
 /// </summary>
 public sealed class BenchCluster : IAsyncDisposable
 {
@@ -33,7 +34,9 @@ public sealed class BenchCluster : IAsyncDisposable
 
     public IReadOnlyList<int> SiloPids => _silos.Select(p => p.Id).ToList();
 
-    public static async Task<BenchCluster> Start(BenchDatabase database, string? connectionOptions, int siloProcesses, string? siloDll, string logDirectory)
+    /// <param name="webhookSink">Where every provider's webhook goes when delivery is measured; null: delivery off.</param>
+    public static async Task<BenchCluster> Start(BenchDatabase database, string? connectionOptions, int siloProcesses, string? siloDll, string logDirectory,
+        string? webhookSink)
     {
         var clusterId = "bench-" + Guid.NewGuid().ToString("N")[..8];
         var settings = new Dictionary<string, string?>
@@ -45,7 +48,13 @@ public sealed class BenchCluster : IAsyncDisposable
             ["LeadGrains:MigrateOnStart"] = "false",
             ["LeadGrains:Distribution:AutoDistribute"] = "false",
             ["Serilog:MinimumLevel:Default"] = "Warning",
+            ["LeadGrains:Delivery:Enabled"] = webhookSink is null ? "false" : "true",
         };
+        if (webhookSink is not null)
+        {
+            settings["LeadGrains:Delivery:AllowHttpWebhooks"] = "true";
+            settings["LeadGrains:Delivery:AllowedWebhookAddresses:0"] = "127.0.0.1";
+        }
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Configuration.AddInMemoryCollection(settings);
         // A setting to try without editing src, e.g. LeadGrains__Distribution__CommitLanes=1.

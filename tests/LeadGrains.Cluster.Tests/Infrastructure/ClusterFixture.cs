@@ -28,6 +28,8 @@ public class ClusterFixture : IAsyncLifetime
         // auto-distribution back on and sweeps explicitly.
         builder.Properties["LeadGrains:Distribution:AutoDistribute"] = "false";
         builder.Properties["LeadGrains:Distribution:SweepInterval"] = "01:00:00";
+        // Delivery has its own fixture; elsewhere assignments are only recorded.
+        builder.Properties["LeadGrains:Delivery:Enabled"] = "false";
         Configure(builder);
         builder.AddSiloBuilderConfigurator<TestSiloConfigurator>();
         builder.AddClientBuilderConfigurator<TestClientConfigurator>();
@@ -39,7 +41,7 @@ public class ClusterFixture : IAsyncLifetime
     {
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         await Cluster.DisposeAsync();
         await Db.DisposeAsync();

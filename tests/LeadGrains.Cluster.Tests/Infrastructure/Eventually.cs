@@ -15,4 +15,19 @@ public static class Eventually
             await Task.Delay(25);
         }
     }
+
+    /// <summary>Waits (bounded) until the query gives a value, and returns it.</summary>
+    public static async Task<T> Value<T>(Func<Task<T?>> query, string what) where T : class
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        while (true)
+        {
+            if (await query() is { } value)
+            {
+                return value;
+            }
+            Assert.True(DateTime.UtcNow < deadline, "Timed out waiting until " + what);
+            await Task.Delay(25);
+        }
+    }
 }

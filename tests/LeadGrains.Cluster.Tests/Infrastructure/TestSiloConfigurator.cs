@@ -1,4 +1,5 @@
 using LeadGrains.Grains;
+using LeadGrains.Grains.Delivery;
 using LeadGrains.Grains.Distribution;
 using LeadGrains.Silo.Hosting;
 using Microsoft.Extensions.Configuration;
@@ -18,6 +19,9 @@ public sealed class TestSiloConfigurator : ISiloConfigurator
         // Drills fail or hold distributions through this probe; production's does nothing.
         siloBuilder.Services.AddSingleton<DistributionInterruptions>();
         siloBuilder.Services.AddSingleton<IDistributionProbe>(sp => sp.GetRequiredService<DistributionInterruptions>());
+        // The last channel registered under a name wins: delivery tests can make the webhook sender drop messages.
+        siloBuilder.Services.AddSingleton<DeliveryFaults>();
+        siloBuilder.Services.AddSingleton<IDeliveryChannel, FaultableWebhookChannel>();
         if (siloBuilder.Configuration.GetValue<bool>(VirtualTime.SettingKey))
         {
             // The last registration wins over the grains' default: business time is virtual, Orleans keeps real time.

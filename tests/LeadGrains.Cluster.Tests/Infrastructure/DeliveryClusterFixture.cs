@@ -1,0 +1,96 @@
+using Dapper;
+using LeadGrains.Abstractions.Providers;
+using LeadGrains.Grains.Delivery;
+using Orleans.TestingHost;
+
+namespace LeadGrains.Cluster.Tests.Infrastructure;
+
+/// <summary>
+/// Two silos with delivery on, virtual business time, a real webhook receiver on loopback (allow-listed
+/// as 127.0.0.1 only; one of its endpoints stands in for the SMS gateway) and the SMTP server test.sh starts (LEADGRAINS_SMTP_PORT, its mailbox in
+/// LEADGRAINS_SMTP_MAILDIR). The senders poll every 25 ms of real time; retries, leases and timeouts
+/// run on the virtual clock, which only the tests move.
+/// </summary>
+public sealed class DeliveryClusterFixture : ClusterFixture
+{
+    public WebhookReceiver Receiver { get; private set; } = null!;
+
+    /// <summary>The local sink standing in for the SMS gateway.</summary>
+    public ReceiverEndpoint SmsGateway => Receiver.Endpoint("sms-gateway");
+
+    public static string? SmtpPort => Environment.GetEnvironmentVariable("LEADGRAINS_SMTP_PORT");
+
+    public static string? SmtpMaildir => Environment.GetEnvironmentVariable("LEADGRAINS_SMTP_MAILDIR");
+
+    protected override void Configure(TestClusterBuilder builder)
+    {
+        Receiver = WebhookReceiver.Start().GetAwaiter().GetResult();
+        builder.Properties[VirtualTime.SettingKey] = "true";
+        builder.Properties[VirtualTime.StartKey] = DateTimeOffset.UtcNow.ToString("O");
+        builder.Properties["LeadGrains:Delivery:Enabled"] = "true";
+        builder.Properties["LeadGrains:Delivery:PollInterval"] = "00:00:00.025";
+        builder.Properties["LeadGrains:Delivery:AllowHttpWebhooks"] = "true";
+        builder.Properties["LeadGrains:Delivery:AllowedWebhookAddresses:0"] = "127.0.0.1";
+        builder.Properties["LeadGrains:Delivery:Smtp:Host"] = "127.0.0.1";
+        builder.Properties["LeadGrains:Delivery:Smtp:Port"] = SmtpPort ?? "2525";
+        builder.Properties["LeadGrains:Delivery:Smtp:UseTls"] = "false";
+        builder.Properties["LeadGrains:Delivery:SmsGateway:Url"] = SmsGateway.Url;
+    }
+
+    public override async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        await Receiver.DisposeAsync();
+    }
+
+    /// <summary>A provider that takes its leads by webhook only (e-mail off), with a balance; returns its id and its secret.</summary>
+    public async Task<(Guid ProviderId, string Secret)> WebhookProvider(Scenario s, string url, long balanceCents = 10_000)
+    {
+        var providerId = Guid.NewGuid();
+        var provider = Grains.GetGrain<IProviderGrain>(providerId);
+        var view = await provider.Register(new RegisterProviderCommand(s.WorkspaceId, "Webhook Buyer", $"p{providerId:N}@example.com", url, EmailEnabled: false));
+        await provider.Deposit(new DepositCommand(balanceCents, "initial", null));
+        return (providerId, view.WebhookSecret!);
+    }
+
+    public async Task<IReadOnlyList<DeliveryRow>> Deliveries(Guid providerId)
+    {
+        await using var connection = await Db.OpenConnectionAsync();
+        return (await connection.QueryAsync<DeliveryRow>(
+            "SELECT id, assignment_id, channel, state, attempts, next_attempt_at, lease_until, last_status_code, last_error FROM deliveries WHERE provider_id = @providerId ORDER BY created_at",
+            new { providerId })).ToList();
+    }
+
+    public async Task<IReadOnlyList<AttemptRow>> Attempts(Guid deliveryId)
+    {
+        await using var connection = await Db.OpenConnectionAsync();
+        return (await connection.QueryAsync<AttemptRow>(
+            "SELECT attempt, started_at, outcome, status_code, error FROM delivery_attempts WHERE delivery_id = @deliveryId ORDER BY attempt, id",
+            new { deliveryId })).ToList();
+    }
+
+    /// <summary>Every silo's delivery worker.</summary>
+    public IEnumerable<DeliveryWorker> Workers => Cluster.OfEverySilo<DeliveryWorker>().Select(x => x.Service);
+
+    public sealed record DeliveryRow
+    {
+        public Guid Id { get; init; }
+        public Guid AssignmentId { get; init; }
+        public string Channel { get; init; } = "";
+        public string State { get; init; } = "";
+        public int Attempts { get; init; }
+        public DateTime NextAttemptAt { get; init; }
+        public DateTime? LeaseUntil { get; init; }
+        public int? LastStatusCode { get; init; }
+        public string? LastError { get; init; }
+    }
+
+    public sealed record AttemptRow
+    {
+        public int Attempt { get; init; }
+        public DateTime StartedAt { get; init; }
+        public string Outcome { get; init; } = "";
+        public int? StatusCode { get; init; }
+        public string? Error { get; init; }
+    }
+}
