@@ -2,7 +2,8 @@
 # The one command to test LeadGrains: starts the private PostgreSQL and a local SMTP server
 # (installing them if missing), builds the solution and runs every test project against them, then
 # checks the monitoring configuration with promtool (deploy/local/check-monitoring.sh), including
-# the /metrics the API tests scraped. Exits non-zero on any failure and prints the totals.
+# the /metrics the API tests scraped, and lints the OpenAPI document they fetched
+# (deploy/local/check-openapi.sh). Exits non-zero on any failure and prints the totals.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 source deploy/local/postgres.sh
@@ -29,6 +30,7 @@ dotnet test LeadGrains.sln -c Release --no-build -nologo \
 
 echo
 deploy/local/check-monitoring.sh "$LEADGRAINS_TEST_ARTIFACTS/metrics.prom" || status=$?
+deploy/local/check-openapi.sh "$LEADGRAINS_TEST_ARTIFACTS/openapi.json" || status=$?
 
 # Totals over every test assembly, from the TRX reports.
 passed=0; failed=0; skipped=0

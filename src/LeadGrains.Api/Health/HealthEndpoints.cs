@@ -30,8 +30,8 @@ public static class HealthEndpoints
     public static RouteGroupBuilder MapHealthEndpoints(this IEndpointRouteBuilder app)
     {
         var health = app.MapGroup("/health");
-        health.MapGet("/live", () => Results.Ok(new { status = "live" }))
-            .WithName("getLiveness").WithSummary("Liveness: answers 200 as long as the process serves requests");
+        // For orchestrators' probes, not for API clients: not in the OpenAPI document, as /ready is not.
+        health.MapGet("/live", () => Results.Ok(new { status = "live" })).ExcludeFromDescription();
         health.MapHealthChecks("/ready", new HealthCheckOptions
         {
             Predicate = check => check.Tags.Contains(ReadinessTag),
