@@ -62,10 +62,11 @@ public static class ProviderEndpoints
         return ProviderResponse.From(after, await queries.Subscriptions(after.ProviderId));
     }
 
-    private static async Task<IResult> Deposit(HttpContext http, IGrainFactory grains, AuditLog audit, [FromRoute(Name = "provider_id")] string providerId)
+    private static async Task<IResult> Deposit(HttpContext http, IGrainFactory grains, [FromRoute(Name = "provider_id")] string providerId)
     {
         var provider = await Find(http, grains, providerId);
-        var command = (await JsonBody.Read<DepositRequest>(http)).ToCommand(http.Request.Headers[IdempotencyMiddleware.Header].ToString());
+        var command = (await JsonBody.Read<DepositRequest>(http)).ToCommand(http.Request.Headers[IdempotencyMiddleware.Header].ToString()) with { Actor = http.User.Actor() };
+        // The deposit writes its audit row itself, in the money's transaction.
         var result = await grains.GetGrain<IProviderGrain>(provider.ProviderId).Deposit(command);
         switch (result.Outcome)
         {
@@ -74,10 +75,6 @@ public static class ProviderEndpoints
             case DepositOutcome.KeyConflict:
                 throw new ApiProblemException(StatusCodes.Status422UnprocessableEntity,
                     $"This {IdempotencyMiddleware.Header} was already used for a different deposit of this provider.");
-            case DepositOutcome.Deposited:
-                await audit.Write(provider.WorkspaceId, http.User.Actor(), "provider.deposit", "provider", provider.ProviderId,
-                    new { result.EntryId, result.AmountCents, balance_before_cents = result.BalanceCents - result.AmountCents, result.BalanceCents, command.Reference });
-                break;
         }
         return Results.Created($"/api/v1/admin/providers/{provider.ProviderId}/ledger",
             new DepositResponse(result.EntryId, provider.ProviderId, result.AmountCents, result.BalanceCents));

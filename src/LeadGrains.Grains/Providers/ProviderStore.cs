@@ -92,8 +92,8 @@ public sealed class ProviderStore(NpgsqlDataSource db)
         await using var connection = await db.OpenConnectionAsync();
         return await connection.QuerySingleAsync<DepositRow>("""
             SELECT outcome, entry_id, amount_cents, balance_cents, reactivated_subscription_ids
-              FROM deposit_funds(@entryId, @providerId, @AmountCents, @IdempotencyKey, @fingerprint, @Reference, @now)
-            """, new { entryId, providerId, command.AmountCents, command.IdempotencyKey, fingerprint, command.Reference, now });
+              FROM deposit_funds(@entryId, @providerId, @AmountCents, @IdempotencyKey, @fingerprint, @Reference, @now, @Actor)
+            """, new { entryId, providerId, command.AmountCents, command.IdempotencyKey, fingerprint, command.Reference, now, command.Actor });
     }
 
     /// <summary>The niches the provider subscribes in, each with its subscriptions there.</summary>

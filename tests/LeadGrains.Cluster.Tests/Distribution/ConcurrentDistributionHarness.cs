@@ -65,7 +65,7 @@ public sealed class ConcurrentDistributionHarness(ClusterFixture fixture)
         for (var n = 0; !stop.IsCancellationRequested; n++)
         {
             await connection.ExecuteAsync(
-                "SELECT * FROM deposit_funds(gen_random_uuid(), @provider, 100, @key, 'side', NULL, now())",
+                "SELECT * FROM deposit_funds(gen_random_uuid(), @provider, 100, @key, 'side', NULL, now(), 'test')",
                 new { provider = providers[n % providers.Count], key = $"side-{n}" });
         }
     }
