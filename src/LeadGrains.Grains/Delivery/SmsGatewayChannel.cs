@@ -37,27 +37,7 @@ public sealed class SmsGatewayChannel(IOptions<DeliveryOptions> options, [FromKe
         {
             request.Headers.TryAddWithoutValidation("Authorization", gateway.Authorization);
         }
-        using var timeout = new CancellationTokenSource(options.Value.AttemptTimeout, clock);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, cancellationToken);
-        try
-        {
-            using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token);
-            var status = (int)response.StatusCode;
-            return HttpAnswer.Classify(status) switch
-            {
-                AttemptOutcome.Accepted => AttemptResult.Accepted(status),
-                AttemptOutcome.Retryable => AttemptResult.Retryable($"HTTP {status}", status, response.Headers.RetryAfter?.Delta),
-                _ => AttemptResult.Permanent($"HTTP {status}", status),
-            };
-        }
-        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
-        {
-            return AttemptResult.Retryable($"timed out after {options.Value.AttemptTimeout.TotalSeconds} s");
-        }
-        catch (HttpRequestException error)
-        {
-            return AttemptResult.Retryable(error.HttpRequestError + ": " + error.Message);
-        }
+        return await HttpAttempt.Send(_http, request, options.Value.AttemptTimeout, clock, cancellationToken);
     }
 
     /// <summary>The template with <c>{{to}}</c> and <c>{{text}}</c> replaced by JSON-escaped strings.</summary>

@@ -65,31 +65,7 @@ public sealed class WebhookChannel(
             messageId, now, body));
         request.Headers.UserAgent.Add(new ProductInfoHeaderValue("LeadGrains-Webhooks", "1.0"));
 
-        using var timeout = new CancellationTokenSource(options.Value.AttemptTimeout, clock);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, cancellationToken);
-        try
-        {
-            using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token);
-            var status = (int)response.StatusCode;
-            return HttpAnswer.Classify(status) switch
-            {
-                AttemptOutcome.Accepted => AttemptResult.Accepted(status),
-                AttemptOutcome.Retryable => AttemptResult.Retryable($"HTTP {status}", status, RetryAfter(response, now)),
-                _ => AttemptResult.Permanent($"HTTP {status}", status),
-            };
-        }
-        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
-        {
-            return AttemptResult.Retryable($"timed out after {options.Value.AttemptTimeout.TotalSeconds} s");
-        }
-        catch (HttpRequestException error) when (error.InnerException is WebhookAddressRefusedException refused)
-        {
-            return AttemptResult.Permanent(refused.Message);
-        }
-        catch (HttpRequestException error)
-        {
-            return AttemptResult.Retryable(error.HttpRequestError + ": " + error.Message);
-        }
+        return await HttpAttempt.Send(_http, request, options.Value.AttemptTimeout, clock, cancellationToken);
     }
 
     /// <summary>The <c>webhook-id</c> of a delivery: the same on every try, so receivers can drop repeats.</summary>
@@ -105,13 +81,6 @@ public sealed class WebhookChannel(
         }
         return string.Join(' ', signatures);
     }
-
-    private static TimeSpan? RetryAfter(HttpResponseMessage response, DateTimeOffset now) => response.Headers.RetryAfter switch
-    {
-        { Delta: { } delta } => delta,
-        { Date: { } date } => date - now,
-        _ => null,
-    };
 
     public void Dispose() => _http.Dispose();
 }
