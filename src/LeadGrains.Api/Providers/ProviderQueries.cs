@@ -12,14 +12,21 @@ public sealed class ProviderQueries(NpgsqlDataSource db)
 
     private sealed record SubscriptionRow(Guid SubscriptionId, Guid ProviderId, Guid LevelId, Guid NicheId, string Filters, string Status, DateTime? LastReceivedAt);
 
+    // The last service as the assignments say: the saved last_received_at can lag its niche by a few seconds.
     private const string SubscriptionColumns =
-        "s.id AS subscription_id, s.provider_id, s.level_id, s.niche_id, s.filters::text AS filters, s.status, s.last_received_at";
+        "s.id AS subscription_id, s.provider_id, s.level_id, s.niche_id, s.filters::text AS filters, s.status, lr.last_received_at";
 
     public async Task<IReadOnlyList<SubscriptionResponse>> Subscriptions(Guid providerId)
     {
         await using var connection = await db.OpenConnectionAsync();
         var rows = await connection.QueryAsync<SubscriptionRow>(
-            $"SELECT {SubscriptionColumns} FROM subscriptions s WHERE s.provider_id = @providerId ORDER BY s.created_at, s.id", new { providerId });
+            $"""
+            SELECT {SubscriptionColumns}
+              FROM subscriptions s
+              JOIN subscriptions_last_received(ARRAY(SELECT niche_id FROM subscriptions WHERE provider_id = @providerId)) lr ON lr.subscription_id = s.id
+             WHERE s.provider_id = @providerId
+             ORDER BY s.created_at, s.id
+            """, new { providerId });
         return rows.Select(ToResponse).ToList();
     }
 
@@ -30,6 +37,7 @@ public sealed class ProviderQueries(NpgsqlDataSource db)
         var row = await connection.QuerySingleOrDefaultAsync<SubscriptionRow>($"""
             SELECT {SubscriptionColumns}
               FROM subscriptions s JOIN niches n ON n.id = s.niche_id
+              JOIN subscriptions_last_received(ARRAY(SELECT niche_id FROM subscriptions WHERE id = @subscriptionId)) lr ON lr.subscription_id = s.id
              WHERE s.id = @subscriptionId AND n.workspace_id = @workspaceId
             """, new { workspaceId, subscriptionId });
         return row is null ? null : ToResponse(row);

@@ -32,6 +32,12 @@ public sealed class DistributionQueueOptions
     /// <summary>How often each silo looks for due leads (retries, and attempts orphaned by a dead silo).</summary>
     public TimeSpan SweepInterval { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// How often a busy niche saves its subscriptions' last services (last_received_at), which the
+    /// distribution's transaction no longer writes; until saved, the assignments say them.
+    /// </summary>
+    public TimeSpan ServiceSaveInterval { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>At most this many due leads are woken per sweep.</summary>
     public int SweepBatch { get; set; } = 500;
 

@@ -35,6 +35,7 @@ public sealed class NicheGrain(
     private NicheRow? _niche;
     private readonly NicheMarket _market = new();
     private readonly PlansInFlight _plans = new(committer);
+    private UnsavedServices? _services;
     // The pointer and version once every plan in flight is recorded; null: as committed.
     private int? _plannedPointer;
     private long? _plannedVersion;
@@ -44,7 +45,12 @@ public sealed class NicheGrain(
 
     private Guid NicheId => this.GetPrimaryKey();
 
+    private UnsavedServices Services => _services ??= new UnsavedServices(NicheId, store, logger, clock.GetUtcNow());
+
     public override async Task OnActivateAsync(CancellationToken cancellationToken) => await Reload();
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) =>
+        await Services.SaveAll(clock.GetUtcNow());
 
     /// <summary>Takes the niche as the database holds it: configuration, pointer and version, subscriptions and their providers' balances.</summary>
     private async Task Reload()
@@ -67,6 +73,7 @@ public sealed class NicheGrain(
         {
             _market.Track(subscription);
         }
+        Services.Reloaded(snapshot.Subscriptions);
     }
 
     public async Task<NicheView> Create(CreateNicheCommand command)
@@ -218,10 +225,11 @@ public sealed class NicheGrain(
                 {
                     probe.AttemptBegun(request.LeadId);
                 }
-                var row = await _plans.Commit(plan, started, _market.Balances);
+                var row = await Commit(plan, started);
                 if (row.Outcome == "recorded")
                 {
                     result = Learn(plan, row, (long)clock.GetElapsedTime(started).TotalMilliseconds);
+                    Services.SaveIfDue(clock.GetUtcNow(), options.Value.ServiceSaveInterval);
                     break;
                 }
                 // Refused: nothing was written, and the plans decided after this one assumed it was.
@@ -264,6 +272,24 @@ public sealed class NicheGrain(
             request.LeadId, result.Attempt, result.StartLevelOrderPosition, result.Status, result.Assignments.Count, result.Skipped.Count, result.DurationMs);
         await probe.At(InterruptionPoint.AfterCommit, request.LeadId);
         return result;
+    }
+
+    /// <summary>Hands the plan to the committer, telling <see cref="UnsavedServices"/> what became of it.</summary>
+    private async Task<DistributionStore.RecordedRow> Commit(DistributionPlan plan, long started)
+    {
+        Services.Sent(plan.ServedAt);
+        DistributionStore.RecordedRow row;
+        try
+        {
+            row = await _plans.Commit(plan, started, _market.Balances);
+        }
+        catch
+        {
+            Services.Lost(plan.ServedAt);
+            throw;
+        }
+        Services.Answered(plan, row.Outcome == "recorded");
+        return row;
     }
 
     /// <summary>Takes in what the database recorded: the committed pointer and version, and the subscriptions a charge paused.</summary>

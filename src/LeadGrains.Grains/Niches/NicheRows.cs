@@ -14,6 +14,8 @@ public sealed record SubscriptionRow
     public string Filters { get; init; } = "";
     public string Status { get; init; } = "";
     public DateTime? LastReceivedAt { get; init; }
+    /// <summary>False when only the assignments say <see cref="LastReceivedAt"/>: the niche has not saved it yet.</summary>
+    public bool ServiceSaved { get; init; } = true;
     public string ProviderStatus { get; init; } = "";
     public long ProviderBalanceCents { get; init; }
 

@@ -12,6 +12,19 @@ public sealed class NicheStore(NpgsqlDataSource db)
         p.status AS provider_status, p.balance_cents AS provider_balance_cents
         """;
 
+    /// <summary>
+    /// The niche's subscriptions with their last service as the assignments say: the saved
+    /// last_received_at can lag the niche by a few seconds (<see cref="UnsavedServices"/>).
+    /// </summary>
+    private const string ServedSubscriptions = """
+        SELECT s.id, s.provider_id, s.level_id, s.filters::text AS filters, s.status, lr.last_received_at, lr.service_saved,
+               p.status AS provider_status, p.balance_cents AS provider_balance_cents
+          FROM subscriptions s
+          JOIN providers p ON p.id = s.provider_id
+          JOIN subscriptions_last_received(ARRAY[@nicheId]) lr ON lr.subscription_id = s.id
+         WHERE s.niche_id = @nicheId
+        """;
+
     public async Task<NicheSnapshot?> Load(Guid nicheId)
     {
         await using var connection = await db.OpenConnectionAsync();
@@ -19,8 +32,7 @@ public sealed class NicheStore(NpgsqlDataSource db)
             SELECT id, workspace_id, name, next_start_level_order_position, distribution_version FROM niches WHERE id = @nicheId;
             SELECT id, name, order_position, max_recipients, price_cents, is_active
               FROM competition_levels WHERE niche_id = @nicheId ORDER BY order_position;
-            SELECT {SubscriptionColumns}
-              FROM subscriptions s JOIN providers p ON p.id = s.provider_id WHERE s.niche_id = @nicheId;
+            {ServedSubscriptions};
             """, new { nicheId });
         var niche = await results.ReadSingleOrDefaultAsync<NicheRow>();
         if (niche is null)
@@ -35,11 +47,8 @@ public sealed class NicheStore(NpgsqlDataSource db)
     public async Task<IReadOnlyList<SubscriptionRow>> LoadSubscriptions(Guid nicheId, IReadOnlyList<Guid> ids)
     {
         await using var connection = await db.OpenConnectionAsync();
-        var rows = await connection.QueryAsync<SubscriptionRow>($"""
-            SELECT {SubscriptionColumns}
-              FROM subscriptions s JOIN providers p ON p.id = s.provider_id
-             WHERE s.niche_id = @nicheId AND s.id = ANY(@ids)
-            """, new { nicheId, ids = ids.ToArray() });
+        var rows = await connection.QueryAsync<SubscriptionRow>(
+            $"{ServedSubscriptions} AND s.id = ANY(@ids)", new { nicheId, ids = ids.ToArray() });
         return rows.ToList();
     }
 
@@ -123,6 +132,18 @@ public sealed class NicheStore(NpgsqlDataSource db)
                 RETURNING *)
             SELECT {SubscriptionColumns} FROM updated s JOIN providers p ON p.id = s.provider_id
             """, new { nicheId, subscriptionId, status, filtersJson });
+    }
+
+    /// <summary>
+    /// Saves subscriptions' last services and, if all were saved, moves the niche's watermark to
+    /// <paramref name="until"/>. Returns the subscriptions saved; a row another transaction held is skipped.
+    /// </summary>
+    public async Task<IReadOnlyList<Guid>> SaveServices(Guid nicheId, IReadOnlyList<Guid> subscriptionIds, IReadOnlyList<DateTimeOffset> servedAt, DateTimeOffset until)
+    {
+        await using var connection = await db.OpenConnectionAsync();
+        return await connection.QuerySingleAsync<Guid[]>(
+            "SELECT save_services(@nicheId, @subscriptionIds, @servedAt, @until)",
+            new { nicheId, subscriptionIds = subscriptionIds.ToArray(), servedAt = servedAt.ToArray(), until });
     }
 
     private static Task InsertLevel(NpgsqlConnection connection, NpgsqlTransaction? transaction, Guid nicheId, LevelRow level) =>
