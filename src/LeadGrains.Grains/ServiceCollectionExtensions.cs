@@ -39,6 +39,7 @@ public static class ServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<DueLeadSweeper>());
         services.AddOptions<OperationsGaugeOptions>().BindConfiguration(OperationsGaugeOptions.Section);
         services.TryAddSingleton<OperationsGauges>();
+        services.TryAddSingleton<FairnessGauge>();
         services.AddHostedService(sp => sp.GetRequiredService<OperationsGauges>());
         services.AddOptions<DeliveryOptions>().BindConfiguration(DeliveryOptions.Section);
         services.TryAddSingleton<WebhookAddressGuard>();

@@ -48,6 +48,9 @@ public class LocalApiHost : IAsyncLifetime
         ["LeadGrains:Delivery:Smtp:Host"] = "127.0.0.1",
         ["LeadGrains:Delivery:Smtp:Port"] = Environment.GetEnvironmentVariable("LEADGRAINS_SMTP_PORT") ?? "2525",
         ["LeadGrains:Delivery:Smtp:UseTls"] = "false",
+        // Every recorded lead closes its niche's fairness window, so the fairness gauge has a value to scrape.
+        ["LeadGrains:Operations:FairnessWindow"] = "00:00:00",
+        ["LeadGrains:Operations:FairnessMinAssignments"] = "1",
     };
 
     /// <summary>Serve on a real TCP port (a browser's way in) instead of the in-memory test server.</summary>

@@ -5,6 +5,7 @@ using LeadGrains.Abstractions.Niches;
 using LeadGrains.Domain.Distribution;
 using LeadGrains.Domain.Eligibility;
 using LeadGrains.Grains.Distribution;
+using LeadGrains.Grains.Operations;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -30,12 +31,14 @@ public sealed class NicheGrain(
     IDistributionProbe probe,
     IOptions<DistributionQueueOptions> options,
     LeadGrainsTelemetry telemetry,
+    FairnessGauge fairness,
     ILogger<NicheGrain> logger) : Grain, INicheGrain
 {
     private NicheRow? _niche;
     private readonly NicheMarket _market = new();
     private readonly PlansInFlight _plans = new(committer);
     private UnsavedServices? _services;
+    private readonly FairnessWindow _fairness = new(fairness);
     // The pointer and version once every plan in flight is recorded; null: as committed.
     private int? _plannedPointer;
     private long? _plannedVersion;
@@ -301,6 +304,7 @@ public sealed class NicheGrain(
             telemetry.CandidateSkipped(skip.Reason);
         }
         _market.ForgetPaused(row.PausedSubscriptionIds);
+        _fairness.Recorded(plan, _market);
         telemetry.DistributionRecorded(NicheId, plan.Status, plan.Assignments, durationMs);
         return new DistributionResult(
             plan.LeadId, plan.RunId, row.Attempt, plan.StartLevelOrderPosition, plan.Traversal, plan.Assignments, plan.Skipped,

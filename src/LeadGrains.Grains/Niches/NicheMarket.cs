@@ -142,5 +142,9 @@ internal sealed class NicheMarket
         return _lastServedAt;
     }
 
+    /// <summary>Each level's servable subscriptions (active, their provider active): those that should share its leads.</summary>
+    public IEnumerable<(Guid LevelId, IEnumerable<Guid> Subscriptions)> ServableByLevel() =>
+        _queues.Select(q => (q.Key, q.Value.InServiceOrder().Select(e => e.SubscriptionId)));
+
     private List<int> ActivePositions() => _levels.Values.Where(l => l.IsActive).Select(l => l.OrderPosition).Order().ToList();
 }

@@ -14,7 +14,8 @@ namespace LeadGrains.Grains.Operations;
 /// The observable gauges alerts are written against. The cluster-wide ones (backlog, dead letters,
 /// paused providers, active silos) are sampled from the database in the background, so a scrape
 /// never waits on a query; every silo reports the same values (alert on <c>max</c> across instances).
-/// In-flight distributions are this silo's own: the plans its committer holds, decided and not yet recorded.
+/// In-flight distributions are this silo's own: the plans its committer holds, decided and not yet
+/// recorded; so is fairness, which its niche grains measure in memory (<see cref="FairnessGauge"/>).
 /// </summary>
 public sealed class OperationsGauges : BackgroundService
 {
@@ -29,6 +30,7 @@ public sealed class OperationsGauges : BackgroundService
         NpgsqlDataSource db,
         IMeterFactory meterFactory,
         DistributionCommitter committer,
+        FairnessGauge fairness,
         [FromKeyedServices(LeadGrainsClock.Key)] TimeProvider clock,
         IOptions<ClusterOptions> cluster,
         IOptions<OperationsGaugeOptions> options,
@@ -52,6 +54,9 @@ public sealed class OperationsGauges : BackgroundService
             description: "Silos of this cluster the membership table lists as active.");
         meter.CreateObservableGauge("leadgrains.distribution.in_flight", () => (long)committer.Queued, unit: "{distribution}",
             description: "Distributions this silo decided and has not recorded yet.");
+        meter.CreateObservableGauge("leadgrains.fairness.lowest_jain_index",
+            () => fairness.LowestJainsIndex is { } index ? [new Measurement<double>(index)] : Array.Empty<Measurement<double>>(), unit: "1",
+            description: "Lowest Jain's fairness index of a level's active subscriptions over the last fairness window, among the levels this silo's niches measured.");
     }
 
     /// <summary>The last sample, or null before the first one and after a failed one.</summary>
