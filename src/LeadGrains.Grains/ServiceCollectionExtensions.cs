@@ -26,6 +26,7 @@ public static class ServiceCollectionExtensions
         services.AddOptions<DistributionQueueOptions>().BindConfiguration(DistributionQueueOptions.Section);
         services.TryAddSingleton<WorkspaceStore>();
         services.TryAddSingleton<NicheStore>();
+        services.TryAddSingleton<NicheDistributionServices>();
         services.TryAddSingleton<ProviderStore>();
         services.TryAddSingleton<LeadStore>();
         services.TryAddSingleton<LeadRowReader>();
