@@ -62,6 +62,7 @@ builder.Services.TryAddSingleton(TimeProvider.System);
 var app = builder.Build();
 app.UseLeadGrainsRequestLogging();
 app.UseMiddleware<ProblemMiddleware>();
+app.UseMiddleware<StorableQueryMiddleware>();
 app.UseStatusCodeProblems();
 app.UseRouting();
 app.UseAuthentication();

@@ -35,6 +35,14 @@ public sealed class LeadQueries(NpgsqlDataSource db)
         distributed_at, distribution_attempts, expires_at, duplicate_of
         """;
 
+    /// <summary>When the lead was submitted; null if there is no such lead.</summary>
+    public async Task<DateTimeOffset?> CreatedAt(Guid leadId)
+    {
+        await using var connection = await db.OpenConnectionAsync();
+        var createdAt = await connection.QuerySingleOrDefaultAsync<DateTime?>("SELECT created_at FROM leads WHERE id = @leadId", new { leadId });
+        return createdAt is { } utc ? new DateTimeOffset(utc, TimeSpan.Zero) : null;
+    }
+
     public async Task<LeadDetail?> Detail(Guid workspaceId, Guid leadId)
     {
         await using var connection = await db.OpenConnectionAsync();
