@@ -23,7 +23,6 @@ public static class SchemaMigrator
     /// </summary>
     public static IReadOnlyList<string> Migrate(string connectionString, ILogger? logger = null)
     {
-        if (connectionString.Length > 0) return Upgrade(connectionString, logger ?? NullLogger.Instance);
         // A connection of its own, outside any pool, so the lock lives exactly as long as this call.
         using var lockConnection = new NpgsqlConnection(
             new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false }.ConnectionString);
