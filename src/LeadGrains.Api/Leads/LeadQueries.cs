@@ -64,19 +64,22 @@ public sealed class LeadQueries(NpgsqlDataSource db)
     }
 
     /// <summary>Newest first; the cursor is the last item's (created_at, id).</summary>
+    /// <summary>A page of a workspace's leads, newest first; served in that order by <c>ix_leads_workspace_created</c> (0031).</summary>
+    internal const string ListSql = $"""
+        SELECT {SummaryColumns}
+          FROM leads
+         WHERE workspace_id = @workspaceId
+           AND (@status::text IS NULL OR status = @status)
+           AND (@nicheId::uuid IS NULL OR niche_id = @nicheId)
+           AND (@afterAt::timestamptz IS NULL OR (created_at, id) < (@afterAt, @afterId))
+         ORDER BY created_at DESC, id DESC
+         LIMIT @take
+        """;
+
     public async Task<LeadPage> List(Guid workspaceId, string? status, Guid? nicheId, Cursor? after, int limit)
     {
         await using var connection = await db.OpenConnectionAsync();
-        var rows = (await connection.QueryAsync<Row>($"""
-            SELECT {SummaryColumns}
-              FROM leads
-             WHERE workspace_id = @workspaceId
-               AND (@status::text IS NULL OR status = @status)
-               AND (@nicheId::uuid IS NULL OR niche_id = @nicheId)
-               AND (@afterAt::timestamptz IS NULL OR (created_at, id) < (@afterAt, @afterId))
-             ORDER BY created_at DESC, id DESC
-             LIMIT @take
-            """, new { workspaceId, status, nicheId, afterAt = after?.At, afterId = after?.Id, take = limit + 1 })).ToList();
+        var rows = (await connection.QueryAsync<Row>(ListSql, new { workspaceId, status, nicheId, afterAt = after?.At, afterId = after?.Id, take = limit + 1 })).ToList();
         var page = rows.Take(limit).ToList();
         var items = page.Select(r => new LeadSummary(r.Id, r.NicheId, r.Status, Attributes(r), r.CreatedAt, r.ApprovedAt, r.DistributedAt,
             r.DistributionAttempts, r.ExpiresAt, r.DuplicateOf)).ToList();
