@@ -37,7 +37,7 @@ public static class LeadEndpoints
     {
         var workspaceId = http.User.WorkspaceId();
         var submission = (await JsonBody.Read<SubmitLeadRequest>(http)).ToSubmission(workspaceId);
-        var leadId = await LeadIdFor(leads, clock, workspaceId, http.Request.Headers[IdempotencyMiddleware.Header].ToString());
+        var leadId = await LeadIdFor(leads, clock, workspaceId, http.Request.Headers[IdempotencyMiddleware.Header].ToString(), http.RequestAborted);
         SubmitResult result;
         using (NicheHint.For(submission.NicheId))
         {
@@ -51,10 +51,10 @@ public static class LeadEndpoints
     }
 
     private static async Task<LeadPage> List(HttpContext http, LeadQueries queries, string? status, string? niche_id, string? cursor, string? limit) =>
-        await queries.List(http.User.WorkspaceId(), LeadStatuses.Parse(status), Query.OptionalId("niche_id", niche_id), Cursor.Decode(cursor), Query.Limit(limit));
+        await queries.List(http.User.WorkspaceId(), LeadStatuses.Parse(status), Query.OptionalId("niche_id", niche_id), Cursor.Decode(cursor), Query.Limit(limit), http.RequestAborted);
 
     private static async Task<LeadDetail> Get(HttpContext http, LeadQueries queries, [FromRoute(Name = "lead_id")] string leadId) =>
-        await queries.Detail(http.User.WorkspaceId(), Query.Id("lead_id", leadId)) ?? throw ApiProblemException.NotFound("lead");
+        await queries.Detail(http.User.WorkspaceId(), Query.Id("lead_id", leadId), http.RequestAborted) ?? throw ApiProblemException.NotFound("lead");
 
     private static async Task<ApproveLeadResponse> Approve(HttpContext http, IGrainFactory grains, [FromRoute(Name = "lead_id")] string leadId)
     {
@@ -98,7 +98,7 @@ public static class LeadEndpoints
     /// the key store has forgotten the key (its retention), the key is free to be used again: a lead
     /// it named before then is not this request's, so the key's next generation names a new lead.
     /// </summary>
-    private static async Task<Guid> LeadIdFor(LeadQueries leads, TimeProvider clock, Guid workspaceId, string idempotencyKey)
+    private static async Task<Guid> LeadIdFor(LeadQueries leads, TimeProvider clock, Guid workspaceId, string idempotencyKey, CancellationToken cancellationToken)
     {
         if (idempotencyKey.Length == 0)
         {
@@ -108,7 +108,7 @@ public static class LeadEndpoints
         for (var generation = 0; ; generation++)
         {
             var leadId = LeadIds.ForIdempotencyKey(workspaceId, idempotencyKey, generation);
-            if (await leads.CreatedAt(leadId) is not { } createdAt || createdAt >= forgottenBefore)
+            if (await leads.CreatedAt(leadId, cancellationToken) is not { } createdAt || createdAt >= forgottenBefore)
             {
                 return leadId;
             }

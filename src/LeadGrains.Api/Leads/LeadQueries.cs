@@ -36,20 +36,21 @@ public sealed class LeadQueries(NpgsqlDataSource db)
         """;
 
     /// <summary>When the lead was submitted; null if there is no such lead.</summary>
-    public async Task<DateTimeOffset?> CreatedAt(Guid leadId)
+    public async Task<DateTimeOffset?> CreatedAt(Guid leadId, CancellationToken cancellationToken)
     {
-        await using var connection = await db.OpenConnectionAsync();
-        var createdAt = await connection.QuerySingleOrDefaultAsync<DateTime?>("SELECT created_at FROM leads WHERE id = @leadId", new { leadId });
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        var createdAt = await connection.QuerySingleOrDefaultAsync<DateTime?>(new CommandDefinition(
+            "SELECT created_at FROM leads WHERE id = @leadId", new { leadId }, cancellationToken: cancellationToken));
         return createdAt is { } utc ? new DateTimeOffset(utc, TimeSpan.Zero) : null;
     }
 
-    public async Task<LeadDetail?> Detail(Guid workspaceId, Guid leadId)
+    public async Task<LeadDetail?> Detail(Guid workspaceId, Guid leadId, CancellationToken cancellationToken)
     {
-        await using var connection = await db.OpenConnectionAsync();
-        var row = await connection.QuerySingleOrDefaultAsync<Row>($"""
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        var row = await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition($"""
             SELECT {SummaryColumns}, first_name, last_name, email, phone, rejection_reason
               FROM leads WHERE id = @leadId AND workspace_id = @workspaceId
-            """, new { workspaceId, leadId });
+            """, new { workspaceId, leadId }, cancellationToken: cancellationToken));
         return row is null ? null : new LeadDetail(
             row.Id, row.NicheId, row.Status, new ContactResponse(row.FirstName, row.LastName, row.Email, row.Phone), Attributes(row),
             row.CreatedAt, row.ApprovedAt, row.DistributedAt, row.DistributionAttempts, row.ExpiresAt, row.DuplicateOf, row.RejectionReason);
@@ -63,7 +64,6 @@ public sealed class LeadQueries(NpgsqlDataSource db)
             "SELECT EXISTS (SELECT 1 FROM leads WHERE id = @leadId AND workspace_id = @workspaceId)", new { workspaceId, leadId });
     }
 
-    /// <summary>Newest first; the cursor is the last item's (created_at, id).</summary>
     /// <summary>A page of a workspace's leads, newest first; served in that order by <c>ix_leads_workspace_created</c> (0031).</summary>
     internal const string ListSql = $"""
         SELECT {SummaryColumns}
@@ -76,10 +76,12 @@ public sealed class LeadQueries(NpgsqlDataSource db)
          LIMIT @take
         """;
 
-    public async Task<LeadPage> List(Guid workspaceId, string? status, Guid? nicheId, Cursor? after, int limit)
+    /// <summary>Newest first; the cursor is the last item's (created_at, id). A caller that goes away cancels the query.</summary>
+    public async Task<LeadPage> List(Guid workspaceId, string? status, Guid? nicheId, Cursor? after, int limit, CancellationToken cancellationToken)
     {
-        await using var connection = await db.OpenConnectionAsync();
-        var rows = (await connection.QueryAsync<Row>(ListSql, new { workspaceId, status, nicheId, afterAt = after?.At, afterId = after?.Id, take = limit + 1 })).ToList();
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        var rows = (await connection.QueryAsync<Row>(new CommandDefinition(ListSql,
+            new { workspaceId, status, nicheId, afterAt = after?.At, afterId = after?.Id, take = limit + 1 }, cancellationToken: cancellationToken))).ToList();
         var page = rows.Take(limit).ToList();
         var items = page.Select(r => new LeadSummary(r.Id, r.NicheId, r.Status, Attributes(r), r.CreatedAt, r.ApprovedAt, r.DistributedAt,
             r.DistributionAttempts, r.ExpiresAt, r.DuplicateOf)).ToList();

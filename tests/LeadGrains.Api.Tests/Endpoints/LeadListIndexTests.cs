@@ -3,7 +3,10 @@ using LeadGrains.Api.Tests.Infrastructure;
 
 namespace LeadGrains.Api.Tests.Endpoints;
 
-/// <summary>The lead list's page query reads its page through an index in its order, without sorting the workspace's leads.</summary>
+/// <summary>
+/// The lead list's page query reads its page through an index in its order, without sorting the
+/// workspace's leads, and is cancelled with its request.
+/// </summary>
 [Collection(ApiCollection.Name)]
 public sealed class LeadListIndexTests(LocalApiHost host)
 {
@@ -28,5 +31,16 @@ public sealed class LeadListIndexTests(LocalApiHost host)
 
         Assert.Contains("ix_leads_workspace_created", plan);
         Assert.DoesNotContain("Sort", plan);
+    }
+
+    [Fact]
+    public async Task A_caller_that_went_away_cancels_its_lead_queries()
+    {
+        var queries = new LeadQueries(host.Database);
+        var gone = new CancellationToken(canceled: true);
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => queries.List(Guid.NewGuid(), null, null, null, 50, gone));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => queries.Detail(Guid.NewGuid(), Guid.NewGuid(), gone));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => queries.CreatedAt(Guid.NewGuid(), gone));
     }
 }
