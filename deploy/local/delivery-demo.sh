@@ -10,7 +10,7 @@ API_DIR=src/LeadGrains.Api/bin/Release/net10.0
 WORKSPACE=10ca1000-0000-4000-8000-000000000001
 MAILDIR=.local/smtp/maildir/new
 
-TOKEN=$(LeadGrains__Auth__SigningKey=$(cat .local/dev-signing-key) dotnet "$API_DIR/LeadGrains.Api.dll" token \
+TOKEN=$(LeadGrains__Auth__LocalMode=true LeadGrains__Auth__SigningKey=$(cat .local/dev-signing-key) dotnet "$API_DIR/LeadGrains.Api.dll" token \
   --role admin --workspace "$WORKSPACE" --mfa --minutes 30 --sub delivery-demo)
 api() { # METHOD PATH [BODY]
   curl -sS -X "$1" "$API_URL$2" -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \

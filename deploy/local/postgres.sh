@@ -1,13 +1,18 @@
 #!/usr/bin/env bash
-# Starts LeadGrains' private PostgreSQL cluster (127.0.0.1:55432, database/user/password
-# "leadgrains") under .local/, installing PostgreSQL from the OS packages when it is missing.
+# Starts LeadGrains' private PostgreSQL cluster (127.0.0.1:55432, database "leadgrains") under
+# .local/, installing PostgreSQL from the OS packages when it is missing. Two roles: the owner
+# "leadgrains" (password "leadgrains"), which runs the migrations, and the application role
+# "leadgrains_app" (password "leadgrains_app"), which silos and the API connect as.
 # Sourced by run.sh, test.sh and bench.sh; safe to run again (it reuses the data).
 set -euo pipefail
 
 LEADGRAINS_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 LEADGRAINS_PG_PORT=${LEADGRAINS_PG_PORT:-55432}
 export LEADGRAINS_PG_ADMIN="Host=127.0.0.1;Port=${LEADGRAINS_PG_PORT};Username=leadgrains;Password=leadgrains"
-export LEADGRAINS_CONNECTION="${LEADGRAINS_PG_ADMIN};Database=leadgrains"
+export LEADGRAINS_PG_APP="Host=127.0.0.1;Port=${LEADGRAINS_PG_PORT};Username=leadgrains_app;Password=leadgrains_app"
+# The owner's connection (migrations) and the application's (everything else).
+export LEADGRAINS_OWNER_CONNECTION="${LEADGRAINS_PG_ADMIN};Database=leadgrains"
+export LEADGRAINS_CONNECTION="${LEADGRAINS_PG_APP};Database=leadgrains"
 
 pg_bin_dir() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1; }
 
@@ -64,6 +69,13 @@ export PGPASSWORD=leadgrains
 pg_admin_sql() { psql -h 127.0.0.1 -p "$LEADGRAINS_PG_PORT" -U leadgrains -d postgres -v ON_ERROR_STOP=1 -tAq -c "$1"; }
 if [ "$(pg_admin_sql "SELECT 1 FROM pg_database WHERE datname = 'leadgrains'")" != "1" ]; then
   pg_admin_sql "CREATE DATABASE leadgrains"
+fi
+
+# The application role: migration 0030 grants it what it may do; here it gets its login.
+if [ "$(pg_admin_sql "SELECT 1 FROM pg_roles WHERE rolname = 'leadgrains_app'")" != "1" ]; then
+  pg_admin_sql "CREATE ROLE leadgrains_app LOGIN PASSWORD 'leadgrains_app'"
+elif [ "$(pg_admin_sql "SELECT rolcanlogin FROM pg_roles WHERE rolname = 'leadgrains_app'")" != "t" ]; then
+  pg_admin_sql "ALTER ROLE leadgrains_app LOGIN PASSWORD 'leadgrains_app'"
 fi
 
 # The distribution tables start empty and grow by thousands of rows a second: the sooner autovacuum

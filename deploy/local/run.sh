@@ -43,7 +43,9 @@ mkdir -p "$LOG_DIR"
 
 # Every process reads these (ASP.NET configuration from the environment). The schema is applied
 # once below, so the processes do not race each other migrating it.
+# The processes connect as the application role; only the migration below runs as the owner.
 export ConnectionStrings__LeadGrains="$LEADGRAINS_CONNECTION"
+export ConnectionStrings__LeadGrainsOwner="$LEADGRAINS_OWNER_CONNECTION"
 export LeadGrains__ClusterId="$CLUSTER_ID"
 export LeadGrains__MigrateOnStart=false
 export LeadGrains__Delivery__Smtp__Host=127.0.0.1

@@ -38,6 +38,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddLeadGrainsObservability("leadgrains-api");
 builder.AddApiTelemetry();
 builder.AddManagementAddress();
+builder.AddTrustedProxies();
 builder.AddLeadGrainsCluster();
 builder.AddLeadGrainsAuth();
 builder.AddOpsConsole();
@@ -60,8 +61,10 @@ builder.Services.AddSingleton<ReportQueries>();
 builder.Services.TryAddSingleton(TimeProvider.System);
 
 var app = builder.Build();
+app.UseForwardedHeaders();
 app.UseLeadGrainsRequestLogging();
 app.UseMiddleware<ProblemMiddleware>();
+app.UseMiddleware<StorableQueryMiddleware>();
 app.UseStatusCodeProblems();
 app.UseRouting();
 app.UseAuthentication();

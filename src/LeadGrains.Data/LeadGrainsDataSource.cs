@@ -15,10 +15,15 @@ public static class LeadGrainsDataSource
         DefaultTypeMap.MatchNamesWithUnderscores = true;
     }
 
-    public static NpgsqlDataSource Create(string connectionString)
+    public static NpgsqlDataSource Create(string connectionString, DatabaseTimeouts? timeouts = null)
     {
         var builder = new NpgsqlDataSourceBuilder(connectionString);
         var settings = builder.ConnectionStringBuilder;
+        timeouts ??= new DatabaseTimeouts();
+        settings.Timeout = WholeSeconds(timeouts.ConnectTimeout);
+        settings.CommandTimeout = WholeSeconds(timeouts.CommandTimeout);
+        settings.KeepAlive = WholeSeconds(timeouts.KeepAlive);
+        settings.TcpKeepAlive = true;
         settings.ApplicationName ??= "leadgrains";
         // The pool's name labels its metrics (db.client.connection.*): short and stable, never the connection string.
         builder.Name = "leadgrains";
@@ -35,4 +40,7 @@ public static class LeadGrainsDataSource
         }
         return builder.Build();
     }
+
+    // Npgsql counts these in whole seconds, and 0 would mean "wait forever".
+    private static int WholeSeconds(TimeSpan span) => Math.Max(1, (int)Math.Ceiling(span.TotalSeconds));
 }

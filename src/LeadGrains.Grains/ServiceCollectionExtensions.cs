@@ -60,6 +60,8 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<IScheduledJob, DeadLetterCleanupJob>();
         services.AddSingleton<IScheduledJob, IdempotencyKeyCleanupJob>();
         services.AddSingleton<IScheduledJob, DeliveryRetentionJob>();
+        services.AddOptions<ContactRetentionOptions>().BindConfiguration(ContactRetentionOptions.Section);
+        services.AddSingleton<IScheduledJob, LeadContactPurgeJob>();
         services.AddHostedService<ScheduledJobRegistration>();
         return services;
     }

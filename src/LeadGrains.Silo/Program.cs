@@ -8,7 +8,7 @@ var options = builder.Configuration.GetSection(LeadGrainsClusterOptions.Section)
 
 if (args.Contains("migrate"))
 {
-    var ran = SchemaMigrator.Migrate(LeadGrainsClusterOptions.ConnectionString(builder.Configuration));
+    var ran = SchemaMigrator.Migrate(LeadGrainsClusterOptions.OwnerConnectionString(builder.Configuration));
     Console.WriteLine($"Applied {ran.Count} migration script(s).");
     return;
 }
@@ -16,7 +16,7 @@ if (args.Contains("migrate"))
 builder.AddLeadGrainsObservability("leadgrains-silo");
 if (options.MigrateOnStart)
 {
-    SchemaMigrator.Migrate(LeadGrainsClusterOptions.ConnectionString(builder.Configuration));
+    SchemaMigrator.Migrate(LeadGrainsClusterOptions.OwnerConnectionString(builder.Configuration));
 }
 builder.UseOrleans(silo => silo.UseLeadGrainsEndpoints(options).AddLeadGrainsSilo());
 

@@ -19,19 +19,28 @@ namespace LeadGrains.Api.Tests;
 public class LocalApiHost : IAsyncLifetime
 {
     private const string DefaultAdminConnection = "Host=127.0.0.1;Port=55432;Username=leadgrains;Password=leadgrains";
+    private const string DefaultAppConnection = "Host=127.0.0.1;Port=55432;Username=leadgrains_app;Password=leadgrains_app";
     public const string SigningKey = "test-signing-key-for-the-leadgrains-api-0123456789";
 
     private readonly string adminConnection =
         Environment.GetEnvironmentVariable("LEADGRAINS_PG_ADMIN") is { Length: > 0 } fromEnvironment
             ? fromEnvironment
             : DefaultAdminConnection;
+    private readonly string appConnection =
+        Environment.GetEnvironmentVariable("LEADGRAINS_PG_APP") is { Length: > 0 } fromEnvironment
+            ? fromEnvironment
+            : DefaultAppConnection;
     private readonly string database = $"lg_api_{Guid.NewGuid():N}";
     private WebApplicationFactory<Program>? factory;
 
     /// <summary>An anonymous client.</summary>
     public HttpClient Client { get; private set; } = null!;
 
+    /// <summary>The owner's connection to the host's database (the host itself runs as the application role).</summary>
     public string ConnectionString { get; private set; } = "";
+
+    /// <summary>The application role's connection the host runs with.</summary>
+    public string AppConnectionString { get; private set; } = "";
 
     public AuthOptions Auth { get; } = new() { SigningKey = SigningKey, Issuer = "leadgrains-tests", Audience = "leadgrains-api" };
 
@@ -63,9 +72,12 @@ public class LocalApiHost : IAsyncLifetime
     {
         await ExecuteAdminAsync($"CREATE DATABASE {database}");
         ConnectionString = new NpgsqlConnectionStringBuilder(adminConnection) { Database = database }.ConnectionString;
+        AppConnectionString = new NpgsqlConnectionStringBuilder(appConnection) { Database = database }.ConnectionString;
+        Database = NpgsqlDataSource.Create(ConnectionString);
         factory = new WebApplicationFactory<Program>().WithWebHostBuilder(host =>
         {
-            host.UseSetting("ConnectionStrings:LeadGrains", ConnectionString)
+            host.UseSetting("ConnectionStrings:LeadGrains", AppConnectionString)
+                .UseSetting("ConnectionStrings:LeadGrainsOwner", ConnectionString)
                 .UseSetting("LeadGrains:Mode", "cohosted")
                 .UseSetting("LeadGrains:MigrateOnStart", "true")
                 .UseSetting("LeadGrains:ClusterId", $"api-tests-{Guid.NewGuid():N}")
@@ -104,7 +116,8 @@ public class LocalApiHost : IAsyncLifetime
         return client;
     }
 
-    public NpgsqlDataSource Database => Services.GetRequiredService<NpgsqlDataSource>();
+    /// <summary>The tests' own look at the database, as its owner: it may plant what the application may not.</summary>
+    public NpgsqlDataSource Database { get; private set; } = null!;
 
     /// <summary>
     /// Before stopping, checks every answer recorded in the whole run against the served OpenAPI
@@ -117,6 +130,10 @@ public class LocalApiHost : IAsyncLifetime
         {
             undocumented = OpenApiContract.Undocumented(await OpenApiContract.Document(Client), ResponseRecorder.All.ToArray());
             await factory.DisposeAsync();
+        }
+        if (Database is not null)
+        {
+            await Database.DisposeAsync();
         }
         await ExecuteAdminAsync($"DROP DATABASE IF EXISTS {database} WITH (FORCE)");
         if (undocumented.Count > 0)

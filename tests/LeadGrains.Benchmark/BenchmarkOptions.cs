@@ -39,6 +39,8 @@ public sealed record BenchmarkOptions
           --label TEXT          a name for the run in the report
           --keep-db             keep the benchmark database (default: dropped after the run)
           --admin-connection CS PostgreSQL admin connection string (default: $LEADGRAINS_PG_ADMIN)
+          --app-connection CS   the application role the silos run as, without a database
+                                (default: $LEADGRAINS_PG_APP)
         """;
 
     public string Workload { get; init; } = "";
@@ -59,6 +61,9 @@ public sealed record BenchmarkOptions
     public bool Delivery { get; init; }
     public string AdminConnection { get; init; } =
         Environment.GetEnvironmentVariable("LEADGRAINS_PG_ADMIN") ?? "Host=127.0.0.1;Port=55432;Username=leadgrains;Password=leadgrains";
+
+    public string AppConnection { get; init; } =
+        Environment.GetEnvironmentVariable("LEADGRAINS_PG_APP") ?? "Host=127.0.0.1;Port=55432;Username=leadgrains_app;Password=leadgrains_app";
 
     public static BenchmarkOptions Parse(string[] args)
     {
@@ -87,6 +92,7 @@ public sealed record BenchmarkOptions
                 "--keep-db" => options with { KeepDatabase = true },
                 "--delivery" => options with { Delivery = true },
                 "--admin-connection" => options with { AdminConnection = Value() },
+                "--app-connection" => options with { AppConnection = Value() },
                 _ => throw new ArgumentException($"unknown argument {args[i]}"),
             };
         }

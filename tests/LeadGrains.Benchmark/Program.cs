@@ -39,7 +39,7 @@ public static class BenchmarkProgram
         var workload = WorkloadFiles.Read(options.Workload, options.Leads);
         Console.WriteLine($"[bench] read {options.Workload}: {workload.Niches.Count} niches, {workload.Subscriptions.Count} subscriptions, {workload.Leads.Count} leads to drive");
 
-        var database = await BenchDatabase.Create(options.AdminConnection);
+        var database = await BenchDatabase.Create(options.AdminConnection, options.AppConnection);
         Console.WriteLine($"[bench] database {database.Name} migrated");
         try
         {

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Authorization.Policy;
+using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 using LeadGrains.Api.Errors;
 
@@ -39,11 +40,28 @@ public static class AuthExtensions
                 jwt.TokenValidationParameters.IssuerSigningKey = signingKey;
                 jwt.TokenValidationParameters.ValidAlgorithms = [SecurityAlgorithms.HmacSha256];
             }
-            jwt.Events = new JwtBearerEvents { OnChallenge = WriteChallenge };
+            jwt.Events = new JwtBearerEvents { OnChallenge = WriteChallenge, OnTokenValidated = context => RequireBoundedAge(context, options) };
         });
         builder.Services.AddLeadGrainsPolicies();
         builder.Services.AddSingleton<IAuthorizationMiddlewareResultHandler, ProblemAuthorizationResultHandler>();
         return builder;
+    }
+
+    /// <summary>
+    /// A valid signature and expiry are not enough: the token must say when it was issued (iat) and
+    /// live no longer than <see cref="AuthOptions.MaxTokenAge"/> from then, so with its expiry
+    /// checked no token is accepted longer than that after it was issued.
+    /// </summary>
+    private static Task RequireBoundedAge(TokenValidatedContext context, AuthOptions options)
+    {
+        var token = context.SecurityToken;
+        var issuedAt = token is JsonWebToken jwt ? jwt.IssuedAt : DateTime.MinValue;
+        if (issuedAt == DateTime.MinValue || token.ValidTo - issuedAt > options.MaxTokenAge)
+        {
+            context.Fail(new SecurityTokenInvalidLifetimeException(
+                $"A token must carry its issue time (iat) and be at most {options.MaxTokenAge.TotalHours:0.##} h old and long-lived."));
+        }
+        return Task.CompletedTask;
     }
 
     private static async Task WriteChallenge(JwtBearerChallengeContext context)
@@ -54,6 +72,7 @@ public static class AuthExtensions
             null when !context.Request.Headers.Authorization.Any() => "A bearer token is required.",
             null => "The bearer token is missing or malformed.",
             SecurityTokenExpiredException => "The token has expired.",
+            SecurityTokenInvalidLifetimeException failure => failure.Message,
             SecurityTokenInvalidSignatureException or SecurityTokenSignatureKeyNotFoundException => "The token's signature is invalid.",
             SecurityTokenInvalidAlgorithmException => "The token's signing algorithm is not accepted.",
             SecurityTokenInvalidIssuerException => "The token's issuer is not accepted.",

@@ -19,8 +19,16 @@ public sealed class AuthOptions
 
     public string Audience { get; set; } = "leadgrains-api";
 
-    /// <summary>Local mode: the dashboard is open and a local workspace is expected. Never in production.</summary>
+    /// <summary>Local mode: the dashboard is open, a local workspace is expected and the binary's
+    /// <c>token</c> command may mint tokens. Never in production.</summary>
     public bool LocalMode { get; set; }
+
+    /// <summary>
+    /// The oldest token accepted, and the longest lifetime one may claim: a token issued longer ago,
+    /// or made to live longer, is refused whatever its expiry says, so a leaked long-lived token
+    /// stops working. The <c>token</c> command mints nothing longer either.
+    /// </summary>
+    public TimeSpan MaxTokenAge { get; set; } = TimeSpan.FromHours(12);
 
     public static AuthOptions From(IConfiguration configuration) =>
         configuration.GetSection(Section).Get<AuthOptions>() ?? new AuthOptions();

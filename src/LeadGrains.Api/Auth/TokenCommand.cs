@@ -2,12 +2,20 @@ namespace LeadGrains.Api.Auth;
 
 /// <summary>
 /// <c>LeadGrains.Api token --role admin --workspace ID [--role ops] [--provider ID] [--mfa] [--minutes 60] [--sub NAME]</c>:
-/// prints a dev token signed with the configured key.
+/// prints a dev token signed with the configured key. Only in local mode (<c>LeadGrains:Auth:LocalMode</c>):
+/// anyone who can run the production binary with its configuration could otherwise mint any role.
+/// Production tokens come from the identity provider.
 /// </summary>
 public static class TokenCommand
 {
     public static int Run(IConfiguration configuration, IReadOnlyList<string> args, TextWriter output, TextWriter error)
     {
+        var options = AuthOptions.From(configuration);
+        if (!options.LocalMode)
+        {
+            error.WriteLine($"the token command works only in local mode ({AuthOptions.Section}:LocalMode=true); production tokens come from the identity provider");
+            return 2;
+        }
         var roles = new List<string>();
         Guid? workspace = null, provider = null;
         var mfa = false;
@@ -40,8 +48,12 @@ public static class TokenCommand
             error.WriteLine("--workspace is required for every role but platform_admin");
             return 2;
         }
-        var token = DevTokens.Mint(AuthOptions.From(configuration),
-            new TokenRequest(subject, roles, workspace, provider, mfa, TimeSpan.FromMinutes(minutes)));
+        if (minutes < 1 || TimeSpan.FromMinutes(minutes) > options.MaxTokenAge)
+        {
+            error.WriteLine($"--minutes must be between 1 and {options.MaxTokenAge.TotalMinutes:0} ({AuthOptions.Section}:MaxTokenAge)");
+            return 2;
+        }
+        var token = DevTokens.Mint(options, new TokenRequest(subject, roles, workspace, provider, mfa, TimeSpan.FromMinutes(minutes)));
         output.WriteLine(token);
         return 0;
     }

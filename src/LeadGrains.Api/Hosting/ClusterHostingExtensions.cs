@@ -24,7 +24,7 @@ public static class ClusterHostingExtensions
             case ApiMode.Cohosted:
                 if (options.MigrateOnStart)
                 {
-                    SchemaMigrator.Migrate(LeadGrainsClusterOptions.ConnectionString(builder.Configuration));
+                    SchemaMigrator.Migrate(LeadGrainsClusterOptions.OwnerConnectionString(builder.Configuration));
                 }
                 builder.UseOrleans(silo => silo.UseLeadGrainsEndpoints(options).AddLeadGrainsSilo());
                 break;

@@ -40,9 +40,9 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, IdempotencyStore
         var hash = await RequestHash(http);
 
         var deadline = DateTime.UtcNow + WaitForFirst;
-        while (!await store.TryClaim(workspaceId, key, hash))
+        while (!await store.TryClaim(workspaceId, key, hash, http.RequestAborted))
         {
-            var stored = await store.Find(workspaceId, key);
+            var stored = await store.Find(workspaceId, key, http.RequestAborted);
             if (stored is not null && stored.RequestHash != hash)
             {
                 throw new ApiProblemException(StatusCodes.Status422UnprocessableEntity,

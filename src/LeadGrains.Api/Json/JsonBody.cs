@@ -8,8 +8,8 @@ namespace LeadGrains.Api.Json;
 
 /// <summary>
 /// Reads a request's JSON body strictly. Wrong content type → 415; missing, malformed or mistyped
-/// JSON, unknown or privileged fields → 400 with the offending field named; too large → 413
-/// (from the body limit). Each refusal is a problem-details answer and changes nothing.
+/// JSON, unknown or privileged fields, strings that could not be stored (NUL, unpaired surrogates)
+/// → 400 with the offending field named; too large → 413 (from the body limit). Each refusal is a problem-details answer and changes nothing.
 /// </summary>
 public static class JsonBody
 {
@@ -32,9 +32,14 @@ public static class JsonBody
             throw new ApiProblemException(StatusCodes.Status415UnsupportedMediaType, "The request body must be application/json.");
         }
         var options = http.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
+        // Bodies are small (the body limit bounds them): read once, check every string, then bind.
+        using var body = new MemoryStream();
+        await request.Body.CopyToAsync(body, http.RequestAborted);
+        var json = body.GetBuffer().AsMemory(0, (int)body.Length);
+        StorableStrings.Check(json.Span);
         try
         {
-            return await JsonSerializer.DeserializeAsync<T>(request.Body, options, http.RequestAborted)
+            return JsonSerializer.Deserialize<T>(json.Span, options)
                 ?? throw ApiProblemException.Validation("body", "A JSON object is required.");
         }
         catch (JsonException error)

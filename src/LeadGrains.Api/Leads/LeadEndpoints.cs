@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using LeadGrains.Abstractions.Leads;
 using LeadGrains.Api.Auth;
 using LeadGrains.Api.Errors;
@@ -8,6 +6,8 @@ using LeadGrains.Api.Json;
 using LeadGrains.Api.OpenApi;
 using LeadGrains.Api.Paging;
 using LeadGrains.Api.RateLimiting;
+using LeadGrains.Domain.Leads;
+using LeadGrains.Grains.Jobs;
 using Microsoft.AspNetCore.Mvc;
 
 namespace LeadGrains.Api.Leads;
@@ -33,11 +33,11 @@ public static class LeadEndpoints
             .Produces<RejectLeadResponse>().WithBodyProblems().WithNotFound().ProducesProblem(StatusCodes.Status409Conflict, Problems.ContentType);
     }
 
-    private static async Task<IResult> Submit(HttpContext http, IGrainFactory grains)
+    private static async Task<IResult> Submit(HttpContext http, IGrainFactory grains, LeadQueries leads, TimeProvider clock)
     {
         var workspaceId = http.User.WorkspaceId();
         var submission = (await JsonBody.Read<SubmitLeadRequest>(http)).ToSubmission(workspaceId);
-        var leadId = LeadIdFor(workspaceId, http.Request.Headers[IdempotencyMiddleware.Header].ToString());
+        var leadId = await LeadIdFor(leads, clock, workspaceId, http.Request.Headers[IdempotencyMiddleware.Header].ToString(), http.RequestAborted);
         SubmitResult result;
         using (NicheHint.For(submission.NicheId))
         {
@@ -51,10 +51,10 @@ public static class LeadEndpoints
     }
 
     private static async Task<LeadPage> List(HttpContext http, LeadQueries queries, string? status, string? niche_id, string? cursor, string? limit) =>
-        await queries.List(http.User.WorkspaceId(), LeadStatuses.Parse(status), Query.OptionalId("niche_id", niche_id), Cursor.Decode(cursor), Query.Limit(limit));
+        await queries.List(http.User.WorkspaceId(), LeadStatuses.Parse(status), Query.OptionalId("niche_id", niche_id), Cursor.Decode(cursor), Query.Limit(limit), http.RequestAborted);
 
     private static async Task<LeadDetail> Get(HttpContext http, LeadQueries queries, [FromRoute(Name = "lead_id")] string leadId) =>
-        await queries.Detail(http.User.WorkspaceId(), Query.Id("lead_id", leadId)) ?? throw ApiProblemException.NotFound("lead");
+        await queries.Detail(http.User.WorkspaceId(), Query.Id("lead_id", leadId), http.RequestAborted) ?? throw ApiProblemException.NotFound("lead");
 
     private static async Task<ApproveLeadResponse> Approve(HttpContext http, IGrainFactory grains, [FromRoute(Name = "lead_id")] string leadId)
     {
@@ -94,17 +94,24 @@ public static class LeadEndpoints
 
     /// <summary>
     /// A new lead's id. With an Idempotency-Key it is derived from (workspace, key), so even a
-    /// retry that slips past the key store reaches the same lead grain, which recognizes it.
+    /// retry that slips past the key store reaches the same lead grain, which recognizes it. Once
+    /// the key store has forgotten the key (its retention), the key is free to be used again: a lead
+    /// it named before then is not this request's, so the key's next generation names a new lead.
     /// </summary>
-    private static Guid LeadIdFor(Guid workspaceId, string idempotencyKey)
+    private static async Task<Guid> LeadIdFor(LeadQueries leads, TimeProvider clock, Guid workspaceId, string idempotencyKey, CancellationToken cancellationToken)
     {
         if (idempotencyKey.Length == 0)
         {
             return Guid.CreateVersion7();
         }
-        var hash = SHA256.HashData(Encoding.UTF8.GetBytes($"lead:{workspaceId:N}:{idempotencyKey}"));
-        hash[7] = (byte)((hash[7] & 0x0F) | 0x80); // version 8: a name-based, custom UUID
-        hash[8] = (byte)((hash[8] & 0x3F) | 0x80); // RFC 4122 variant
-        return new Guid(hash.AsSpan(0, 16));
+        var forgottenBefore = clock.GetUtcNow() - IdempotencyKeyCleanupJob.KeyRetention;
+        for (var generation = 0; ; generation++)
+        {
+            var leadId = LeadIds.ForIdempotencyKey(workspaceId, idempotencyKey, generation);
+            if (await leads.CreatedAt(leadId, cancellationToken) is not { } createdAt || createdAt >= forgottenBefore)
+            {
+                return leadId;
+            }
+        }
     }
 }

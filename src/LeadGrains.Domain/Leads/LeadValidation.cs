@@ -1,5 +1,6 @@
 using System.Net.Mail;
 using LeadGrains.Domain.Eligibility;
+using LeadGrains.Domain.Text;
 
 namespace LeadGrains.Domain.Leads;
 
@@ -15,7 +16,8 @@ public static class LeadValidation
 
     /// <summary>
     /// Field errors keyed by the snake_case JSON path of the lead body, ready for a
-    /// problem-details answer; an empty dictionary means the lead is valid.
+    /// problem-details answer; an empty dictionary means the lead is valid. Every string, the
+    /// free-form attributes too, must be storable (<see cref="StorableText"/>).
     /// </summary>
     public static IReadOnlyDictionary<string, string[]> Validate(
         string? firstName,
@@ -24,7 +26,8 @@ public static class LeadValidation
         string? phone,
         string? state,
         string? zip,
-        long? amountCents)
+        long? amountCents,
+        IReadOnlyDictionary<string, string>? extraAttributes = null)
     {
         var errors = new Dictionary<string, string[]>();
         void Check(string field, string? error)
@@ -42,6 +45,18 @@ public static class LeadValidation
         Check("attributes.state", StateError(state));
         Check("attributes.zip", ZipError(zip));
         Check("attributes.amount_cents", AmountError(amountCents));
+        foreach (var (field, text) in new[]
+                 {
+                     ("contact.first_name", firstName), ("contact.last_name", lastName), ("contact.email", email),
+                     ("contact.phone", phone), ("attributes.state", state), ("attributes.zip", zip),
+                 })
+        {
+            Check(field, text is null || StorableText.IsStorable(text) ? null : StorableText.Requirement);
+        }
+        foreach (var (name, value) in extraAttributes ?? new Dictionary<string, string>())
+        {
+            Check("attributes", StorableText.IsStorable(name) && StorableText.IsStorable(value) ? null : StorableText.Requirement);
+        }
         return errors;
     }
 

@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using LeadGrains.Data;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -111,7 +112,7 @@ public sealed class DistributionCommitter(
                 batch[i].Done.TrySetResult(rows[i]);
             }
         }
-        catch (Exception error) when (batch.Count > 1)
+        catch (Exception error) when (batch.Count > 1 && !DatabaseUnavailable.Is(error))
         {
             telemetry.GroupCommitted(batch.Count, TimeProvider.System.GetElapsedTime(started).TotalMilliseconds, committed: false);
             // One failing distribution must not fail its neighbours: each goes again on its own.
@@ -123,8 +124,18 @@ public sealed class DistributionCommitter(
         }
         catch (Exception error)
         {
-            telemetry.GroupCommitted(1, TimeProvider.System.GetElapsedTime(started).TotalMilliseconds, committed: false);
-            batch[0].Done.TrySetException(error);
+            // Alone, or the database itself is unreachable, broken or timing out: that is not one bad
+            // distribution, and one-by-one retries would each wait out the same fault. The whole group
+            // fails at once; each lead's queue retries it with backoff.
+            telemetry.GroupCommitted(batch.Count, TimeProvider.System.GetElapsedTime(started).TotalMilliseconds, committed: false);
+            if (batch.Count > 1)
+            {
+                logger.LogWarning(error, "A transaction of {Count} distributions failed with the database unavailable; failing them together", batch.Count);
+            }
+            foreach (var pending in batch)
+            {
+                pending.Done.TrySetException(error);
+            }
         }
     }
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using CsvHelper;
 using CsvHelper.Configuration;
 using LeadGrains.Abstractions.Leads;
+using LeadGrains.Domain.Leads;
 
 namespace LeadGrains.Grains.Leads;
 
@@ -12,7 +13,8 @@ public sealed record LeadImportRejection(long Line, string Reason);
 
 /// <summary>
 /// Bulk intake of leads.csv rows (the columns of a generated workload) through the same path as a
-/// single submission — each row is a <see cref="ILeadGrain.Submit"/> keyed by its lead_id, so
+/// single submission — each row is a <see cref="ILeadGrain.Submit"/> of the lead its lead_id names in
+/// this workspace (<see cref="LeadIds.ForImportedRow"/>: the file's id is never stored as it is), so
 /// validation and dedupe are the same and re-importing a file is harmless. The file is streamed:
 /// only a bounded window of rows is in flight, never the whole file in memory.
 /// </summary>
@@ -80,7 +82,7 @@ public sealed class LeadCsvImport(IGrainFactory grains)
             return (line, null, $"expected {header.Length} fields, found {fields.Length}");
         }
         string Field(string name) => fields[Array.IndexOf(header, name)].Trim();
-        if (!Guid.TryParse(Field("lead_id"), out var leadId))
+        if (!Guid.TryParse(Field("lead_id"), out var rowLeadId))
         {
             return (line, null, "lead_id is not a UUID");
         }
@@ -92,6 +94,7 @@ public sealed class LeadCsvImport(IGrainFactory grains)
         {
             return (line, null, "workspace_id is not this workspace");
         }
+        var leadId = LeadIds.ForImportedRow(workspaceId, rowLeadId);
         using var nearItsNiche = NicheHint.For(nicheId);
         var result = await grains.GetGrain<ILeadGrain>(leadId).Submit(new LeadSubmission(workspaceId, nicheId,
             new LeadContact(Field("first_name"), Field("last_name"), Field("email"), Field("phone")),

@@ -47,7 +47,8 @@ public sealed class LeadGrain(
         var contact = submission.Contact;
         var attributes = submission.Attributes;
         var errors = new Dictionary<string, string[]>(LeadValidation.Validate(
-            contact?.FirstName, contact?.LastName, contact?.Email, contact?.Phone, attributes?.State, attributes?.Zip, attributes?.AmountCents));
+            contact?.FirstName, contact?.LastName, contact?.Email, contact?.Phone, attributes?.State, attributes?.Zip, attributes?.AmountCents,
+            attributes?.Extra));
         if (errors.Count == 0 && !await store.NicheBelongsTo(submission.NicheId, submission.WorkspaceId))
         {
             errors["niche_id"] = ["does not name a niche of this workspace."];

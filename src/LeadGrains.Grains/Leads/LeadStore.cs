@@ -48,11 +48,14 @@ public sealed class LeadStore(NpgsqlDataSource db)
         var status = duplicateOf is null ? LeadStatus.Pending : LeadStatus.Duplicate;
         var contact = submission.Contact;
         var attributes = submission.Attributes;
+        // Names and attributes are stored in Unicode NFC, so "é" sent as e + a combining accent is the
+        // same text as "é" sent as one code point. PostgreSQL composes them: these processes run
+        // without ICU (InvariantGlobalization), where .NET's string.Normalize leaves text as it is.
         var lead = await connection.QuerySingleAsync<LeadRow>($"""
             INSERT INTO leads (id, workspace_id, niche_id, status, first_name, last_name, email, phone, state, zip, amount_cents,
                                attributes, dedupe_hash, duplicate_of, created_at, expires_at, updated_at)
-            VALUES (@leadId, @WorkspaceId, @NicheId, @status, @FirstName, @LastName, @email, @phoneE164, @state, @Zip, @AmountCents,
-                    @attributesJson::jsonb, @dedupeHash, @duplicateOf, @now, @expiresAt, @now)
+            VALUES (@leadId, @WorkspaceId, @NicheId, @status, normalize(@FirstName, NFC), normalize(@LastName, NFC), @email, @phoneE164,
+                    @state, @Zip, @AmountCents, normalize(@attributesJson::jsonb::text, NFC)::jsonb, @dedupeHash, @duplicateOf, @now, @expiresAt, @now)
             RETURNING {Columns}
             """, new
         {

@@ -71,10 +71,9 @@ public sealed class NicheGrain(NicheStore store, NicheDistributionServices servi
         }
         var levels = command.Levels.Select(l => new LevelRow(Guid.NewGuid(), l.Name.Trim(), l.OrderPosition, l.MaxRecipients, l.PriceCents, l.IsActive)).ToList();
         var pointer = levels.Where(l => l.IsActive).Select(l => l.OrderPosition).DefaultIfEmpty(levels.Min(l => l.OrderPosition)).Min();
-        var niche = new NicheRow(NicheId, command.WorkspaceId, command.Name.Trim(), pointer);
-        await store.Create(niche, levels);
+        var (niche, stored) = await store.Create(new NicheRow(NicheId, command.WorkspaceId, command.Name.Trim(), pointer), levels);
         _state.Row = niche;
-        foreach (var level in levels)
+        foreach (var level in stored)
         {
             Market.SetLevel(level);
         }
@@ -95,8 +94,8 @@ public sealed class NicheGrain(NicheStore store, NicheDistributionServices servi
         {
             throw new ValidationFailedException("levels", $"a niche has at most {NicheValidation.MaxLevels} levels.");
         }
-        var row = new LevelRow(Guid.NewGuid(), level.Name.Trim(), level.OrderPosition, level.MaxRecipients, level.PriceCents, level.IsActive);
-        await store.AddLevel(NicheId, row);
+        var row = await store.AddLevel(NicheId,
+            new LevelRow(Guid.NewGuid(), level.Name.Trim(), level.OrderPosition, level.MaxRecipients, level.PriceCents, level.IsActive));
         Market.SetLevel(row);
         return ToView(row);
     }
@@ -117,9 +116,9 @@ public sealed class NicheGrain(NicheStore store, NicheDistributionServices servi
             PriceCents = update.PriceCents ?? current.PriceCents,
             IsActive = update.IsActive ?? current.IsActive,
         };
-        await store.UpdateLevel(changed);
-        Market.SetLevel(changed);
-        return ToView(changed);
+        var stored = await store.UpdateLevel(changed);
+        Market.SetLevel(stored);
+        return ToView(stored);
     }
 
     public async Task<SubscriptionView> Subscribe(Guid providerId, Guid levelId, SubscriptionFilterSpec filters)

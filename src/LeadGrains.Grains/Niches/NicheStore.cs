@@ -52,20 +52,26 @@ public sealed class NicheStore(NpgsqlDataSource db)
         return rows.ToList();
     }
 
-    public async Task Create(NicheRow niche, IReadOnlyList<LevelRow> levels)
+    /// <summary>
+    /// Inserts the niche and its levels; returns them as stored. Names are stored in Unicode NFC
+    /// (composed by PostgreSQL: see LeadStore.Insert), so the grain keeps what the database holds.
+    /// </summary>
+    public async Task<(NicheRow Niche, IReadOnlyList<LevelRow> Levels)> Create(NicheRow niche, IReadOnlyList<LevelRow> levels)
     {
         await using var connection = await db.OpenConnectionAsync();
         await using var transaction = await connection.BeginTransactionAsync();
         try
         {
-            await connection.ExecuteAsync(
-                "INSERT INTO niches (id, workspace_id, name, next_start_level_order_position) VALUES (@Id, @WorkspaceId, @Name, @NextStartLevelOrderPosition)",
+            var name = await connection.QuerySingleAsync<string>(
+                "INSERT INTO niches (id, workspace_id, name, next_start_level_order_position) VALUES (@Id, @WorkspaceId, normalize(@Name, NFC), @NextStartLevelOrderPosition) RETURNING name",
                 niche, transaction);
+            var stored = new List<LevelRow>();
             foreach (var level in levels)
             {
-                await InsertLevel(connection, transaction, niche.Id, level);
+                stored.Add(await InsertLevel(connection, transaction, niche.Id, level));
             }
             await transaction.CommitAsync();
+            return (niche with { Name = name }, stored);
         }
         catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.ForeignKeyViolation)
         {
@@ -77,12 +83,13 @@ public sealed class NicheStore(NpgsqlDataSource db)
         }
     }
 
-    public async Task AddLevel(Guid nicheId, LevelRow level)
+    /// <summary>Inserts the level; returns it as stored (its name in NFC).</summary>
+    public async Task<LevelRow> AddLevel(Guid nicheId, LevelRow level)
     {
         await using var connection = await db.OpenConnectionAsync();
         try
         {
-            await InsertLevel(connection, null, nicheId, level);
+            return await InsertLevel(connection, null, nicheId, level);
         }
         catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
         {
@@ -90,14 +97,17 @@ public sealed class NicheStore(NpgsqlDataSource db)
         }
     }
 
-    public async Task UpdateLevel(LevelRow level)
+    /// <summary>Applies the change; returns the level as stored (its name in NFC).</summary>
+    public async Task<LevelRow> UpdateLevel(LevelRow level)
     {
         await using var connection = await db.OpenConnectionAsync();
-        await connection.ExecuteAsync("""
+        var name = await connection.QuerySingleAsync<string>("""
             UPDATE competition_levels
-               SET name = @Name, max_recipients = @MaxRecipients, price_cents = @PriceCents, is_active = @IsActive
+               SET name = normalize(@Name, NFC), max_recipients = @MaxRecipients, price_cents = @PriceCents, is_active = @IsActive
              WHERE id = @Id
+            RETURNING name
             """, level);
+        return level with { Name = name };
     }
 
     /// <summary>Inserts an active subscription if the provider belongs to the niche's workspace; false if it does not.</summary>
@@ -146,9 +156,13 @@ public sealed class NicheStore(NpgsqlDataSource db)
             new { nicheId, subscriptionIds = subscriptionIds.ToArray(), servedAt = servedAt.ToArray(), until });
     }
 
-    private static Task InsertLevel(NpgsqlConnection connection, NpgsqlTransaction? transaction, Guid nicheId, LevelRow level) =>
-        connection.ExecuteAsync("""
-            INSERT INTO competition_levels (id, niche_id, name, order_position, max_recipients, price_cents, is_active)
-            VALUES (@Id, @nicheId, @Name, @OrderPosition, @MaxRecipients, @PriceCents, @IsActive)
-            """, new { level.Id, nicheId, level.Name, level.OrderPosition, level.MaxRecipients, level.PriceCents, level.IsActive }, transaction);
+    private static async Task<LevelRow> InsertLevel(NpgsqlConnection connection, NpgsqlTransaction? transaction, Guid nicheId, LevelRow level) =>
+        level with
+        {
+            Name = await connection.QuerySingleAsync<string>("""
+                INSERT INTO competition_levels (id, niche_id, name, order_position, max_recipients, price_cents, is_active)
+                VALUES (@Id, @nicheId, normalize(@Name, NFC), @OrderPosition, @MaxRecipients, @PriceCents, @IsActive)
+                RETURNING name
+                """, new { level.Id, nicheId, level.Name, level.OrderPosition, level.MaxRecipients, level.PriceCents, level.IsActive }, transaction),
+        };
 }

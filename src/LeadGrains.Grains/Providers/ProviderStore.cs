@@ -22,6 +22,7 @@ public sealed class ProviderStore(NpgsqlDataSource db)
             $"SELECT {ViewColumns} FROM providers WHERE id = @providerId", new { providerId });
     }
 
+    // Names are stored in Unicode NFC (composed by PostgreSQL: see LeadStore.Insert).
     public async Task<ProviderView> Insert(Guid providerId, RegisterProviderCommand command, string? webhookSecret)
     {
         await using var connection = await db.OpenConnectionAsync();
@@ -29,7 +30,7 @@ public sealed class ProviderStore(NpgsqlDataSource db)
         {
             return await connection.QuerySingleAsync<ProviderView>($"""
                 INSERT INTO providers (id, workspace_id, name, email, webhook_url, webhook_secret, email_enabled, sms_phone)
-                VALUES (@providerId, @WorkspaceId, @Name, @Email, @WebhookUrl, @webhookSecret, @EmailEnabled, @SmsPhone)
+                VALUES (@providerId, @WorkspaceId, normalize(@Name, NFC), @Email, @WebhookUrl, @webhookSecret, @EmailEnabled, @SmsPhone)
                 RETURNING {ViewColumnsWithSecret}
                 """, new { providerId, command.WorkspaceId, command.Name, command.Email, command.WebhookUrl, webhookSecret, command.EmailEnabled, command.SmsPhone });
         }
@@ -49,7 +50,7 @@ public sealed class ProviderStore(NpgsqlDataSource db)
         return await connection.QuerySingleOrDefaultAsync<ProviderView>("""
             WITH before AS (SELECT id, webhook_secret FROM providers WHERE id = @providerId FOR UPDATE)
             UPDATE providers p
-               SET name = coalesce(@Name, name), email = coalesce(@Email, email), status = coalesce(@Status, status),
+               SET name = coalesce(normalize(@Name, NFC), name), email = coalesce(@Email, email), status = coalesce(@Status, status),
                    email_enabled = coalesce(@EmailEnabled, email_enabled),
                    sms_phone = CASE WHEN @SmsPhone IS NULL THEN sms_phone ELSE nullif(@SmsPhone, '') END,
                    webhook_url = CASE WHEN @WebhookUrl IS NULL THEN webhook_url ELSE nullif(@WebhookUrl, '') END,

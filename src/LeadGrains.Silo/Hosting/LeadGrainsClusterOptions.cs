@@ -2,7 +2,7 @@ namespace LeadGrains.Silo.Hosting;
 
 /// <summary>
 /// The settings every LeadGrains process reads (section <c>LeadGrains</c>, plus the connection
-/// string <c>ConnectionStrings:LeadGrains</c>).
+/// strings <c>ConnectionStrings:LeadGrains</c> and <c>ConnectionStrings:LeadGrainsOwner</c>).
 /// </summary>
 public sealed class LeadGrainsClusterOptions
 {
@@ -23,7 +23,15 @@ public sealed class LeadGrainsClusterOptions
     /// <summary>Apply the schema migrations at start-up (the migrate command does the same on demand).</summary>
     public bool MigrateOnStart { get; set; } = true;
 
+    /// <summary>The application role's connection: what silos and the API run with.</summary>
     public static string ConnectionString(IConfiguration configuration) =>
         configuration.GetConnectionString("LeadGrains")
         ?? throw new InvalidOperationException("ConnectionStrings:LeadGrains is not configured.");
+
+    /// <summary>
+    /// The owner role's connection, for migrations only (<c>ConnectionStrings:LeadGrainsOwner</c>).
+    /// Unset, migrations use <see cref="ConnectionString"/>: a deployment with a single role.
+    /// </summary>
+    public static string OwnerConnectionString(IConfiguration configuration) =>
+        configuration.GetConnectionString("LeadGrainsOwner") is { Length: > 0 } owner ? owner : ConnectionString(configuration);
 }

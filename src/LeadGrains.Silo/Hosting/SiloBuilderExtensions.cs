@@ -56,11 +56,15 @@ public static class SiloBuilderExtensions
         return silo;
     }
 
-    /// <summary>Registers the process's shared data source, built from <c>ConnectionStrings:LeadGrains</c>.</summary>
+    /// <summary>Registers the process's shared data source, built from <c>ConnectionStrings:LeadGrains</c> and <c>LeadGrains:Database</c>.</summary>
     public static IServiceCollection AddLeadGrainsData(this IServiceCollection services)
     {
-        services.TryAddSingleton(sp => Data.LeadGrainsDataSource.Create(
-            LeadGrainsClusterOptions.ConnectionString(sp.GetRequiredService<IConfiguration>())));
+        services.TryAddSingleton(sp =>
+        {
+            var configuration = sp.GetRequiredService<IConfiguration>();
+            return Data.LeadGrainsDataSource.Create(LeadGrainsClusterOptions.ConnectionString(configuration),
+                configuration.GetSection(Data.DatabaseTimeouts.Section).Get<Data.DatabaseTimeouts>());
+        });
         return services;
     }
 }

@@ -47,6 +47,30 @@ public sealed class IdempotencyTests(LocalApiHost host)
     }
 
     [Fact]
+    public async Task A_lead_key_reused_after_its_retention_makes_a_new_lead_and_within_it_the_same_one()
+    {
+        var ws = await api.Workspace();
+        var niche = (await api.Niche(ws)).Id("niche_id");
+        var first = await ApiDriver.Expect(HttpStatusCode.Created,
+            api.Post("/api/v1/leads", api.Tokens.Approver(ws), ApiDriver.LeadBody(niche), Key("monthly-batch")));
+        var firstLead = first.Id("lead_id");
+
+        // A retry the key store has lost (released after a fault) reaches the same lead while the key is retained...
+        await Db.Execute(host, "DELETE FROM api_idempotency_keys WHERE workspace_id = @ws", new { ws });
+        var retry = await api.Post("/api/v1/leads", api.Tokens.Approver(ws), ApiDriver.LeadBody(niche), Key("monthly-batch"));
+        // ...but once the key's retention is over (the cleanup job forgets keys older than 7 days), it is a new lead.
+        await Db.Execute(host, "UPDATE leads SET created_at = created_at - interval '8 days' WHERE id = @firstLead", new { firstLead });
+        await Db.Execute(host, "DELETE FROM api_idempotency_keys WHERE workspace_id = @ws", new { ws });
+        var reused = await ApiDriver.Expect(HttpStatusCode.Created,
+            api.Post("/api/v1/leads", api.Tokens.Approver(ws), ApiDriver.LeadBody(niche), Key("monthly-batch")));
+
+        Assert.Equal(firstLead, retry.Id("lead_id"));
+        Assert.NotEqual(firstLead, reused.Id("lead_id"));
+        Assert.Equal("pending", reused.Str("status"));
+        Assert.Equal(2, await Db.Scalar<int>(host, "SELECT count(*) FROM leads WHERE workspace_id = @ws", new { ws }));
+    }
+
+    [Fact]
     public async Task The_same_key_with_another_body_is_refused_and_changes_nothing()
     {
         var ws = await api.Workspace();

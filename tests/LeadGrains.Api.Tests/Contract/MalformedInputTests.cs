@@ -19,6 +19,13 @@ public sealed class MalformedInputTests(LocalApiHost host)
         string attributes = "\"state\":\"TX\"", string niche = "\"{niche}\"", string extra = "") =>
         $"{{\"niche_id\":{niche},\"contact\":{{{contact}}},\"attributes\":{{{attributes}}}{extra}}}";
 
+    // JSON escapes: a NUL character, and the first half of a surrogate pair without its second.
+    private const string Nul = "\\u0000";
+    private const string Unpaired = "\\ud800";
+
+    private static string Contact(string firstName = "Ann", string lastName = "Ames", string email = "ann@example.com", string phone = "2145550100") =>
+        $"\"first_name\":\"{firstName}\",\"last_name\":\"{lastName}\",\"email\":\"{email}\",\"phone\":\"{phone}\"";
+
     private static readonly Dictionary<string, string> Key = new() { ["Idempotency-Key"] = "malformed-key" };
 
     /// <summary>name, method, path, content type, body, expected status, expected error field (null: not checked).</summary>
@@ -109,6 +116,27 @@ public sealed class MalformedInputTests(LocalApiHost host)
         ["dead letters: resolved=maybe"] = new("GET", "/api/v1/admin/queues/dlq?resolved=maybe", Json, null, 400, "resolved"),
         ["dead letter: id not a UUID"] = new("GET", "/api/v1/admin/queues/dlq/abc", Json, null, 400, "id"),
         ["dead letter: retry unknown entry"] = new("POST", "/api/v1/admin/queues/dlq/{random}/retry", Json, null, 404, null),
+        ["lead: NUL in first name"] = new("POST", "/api/v1/leads", Json, LeadWith(contact: Contact(firstName: "A" + Nul + "nn")), 400, "contact.first_name"),
+        ["lead: unpaired surrogate in last name"] = new("POST", "/api/v1/leads", Json, LeadWith(contact: Contact(lastName: "Am" + Unpaired)), 400, "contact.last_name"),
+        ["lead: NUL in email"] = new("POST", "/api/v1/leads", Json, LeadWith(contact: Contact(email: "ann" + Nul + "@example.com")), 400, "contact.email"),
+        ["lead: unpaired surrogate in phone"] = new("POST", "/api/v1/leads", Json, LeadWith(contact: Contact(phone: "214555" + Unpaired)), 400, "contact.phone"),
+        ["lead: NUL in state"] = new("POST", "/api/v1/leads", Json, LeadWith(attributes: "\"state\":\"T" + Nul + "\""), 400, "attributes.state"),
+        ["lead: unpaired surrogate in zip"] = new("POST", "/api/v1/leads", Json, LeadWith(attributes: "\"state\":\"TX\",\"zip\":\"" + Unpaired + "\""), 400, "attributes.zip"),
+        ["lead: NUL in a free-form attribute"] = new("POST", "/api/v1/leads", Json, LeadWith(attributes: "\"state\":\"TX\",\"note\":\"x" + Nul + "\""), 400, "attributes.note"),
+        ["lead: unpaired surrogate in a free-form attribute's name"] = new("POST", "/api/v1/leads", Json, LeadWith(attributes: "\"state\":\"TX\",\"n" + Unpaired + "\":\"x\""), 400, "attributes"),
+        ["lead: NUL in a reject reason"] = new("POST", "/api/v1/admin/leads/{lead}/reject", Json, "{\"reason\":\"spam" + Nul + "\"}", 400, "reason"),
+        ["niche: NUL in name"] = new("POST", "/api/v1/admin/niches", Json, "{\"name\":\"n" + Nul + "\",\"levels\":[" + Level + "]}", 400, "name"),
+        ["niche: unpaired surrogate in a level's name"] = new("POST", "/api/v1/admin/niches", Json, NicheWith(Level.Replace("Gold", "Gold" + Unpaired)), 400, "levels[0].name"),
+        ["level: NUL in a new level's name"] = new("POST", "/api/v1/admin/niches/{niche}/levels", Json, "{\"name\":\"x" + Nul + "\",\"order_position\":7,\"max_recipients\":1,\"price_cents\":100}", 400, "name"),
+        ["level: unpaired low surrogate in a new name"] = new("PATCH", "/api/v1/admin/niches/{niche}/levels/{level}", Json, "{\"name\":\"\\udc00x\"}", 400, "name"),
+        ["provider: NUL in name"] = new("POST", "/api/v1/admin/providers", Json, "{\"name\":\"P" + Nul + "\",\"email\":\"p@example.com\"}", 400, "name"),
+        ["provider: unpaired surrogate in email"] = new("POST", "/api/v1/admin/providers", Json, "{\"name\":\"P\",\"email\":\"p" + Unpaired + "@example.com\"}", 400, "email"),
+        ["provider: NUL in webhook URL"] = new("POST", "/api/v1/admin/providers", Json, "{\"name\":\"P\",\"email\":\"p@example.com\",\"webhook_url\":\"https://x.example.com/" + Nul + "\"}", 400, "webhook_url"),
+        ["provider: NUL in a new SMS number"] = new("PATCH", "/api/v1/admin/providers/{provider}", Json, "{\"sms_phone\":\"+1214" + Nul + "\"}", 400, "sms_phone"),
+        ["deposit: NUL in reference"] = new("POST", "/api/v1/admin/providers/{provider}/deposits", Json, "{\"amount_cents\":100,\"reference\":\"w" + Nul + "\"}", 400, "reference", Key),
+        ["subscription: NUL in a state filter"] = new("POST", "/api/v1/admin/providers/{provider}/subscriptions", Json, "{\"level_id\":\"{level2}\",\"filters\":{\"states\":[\"TX\",\"T" + Nul + "\"]}}", 400, "filters.states[1]"),
+        ["audit: NUL in the actor filter"] = new("GET", "/api/v1/admin/audit?actor=a%00b", Json, null, 400, "actor"),
+        ["audit: NUL in a query parameter's name"] = new("GET", "/api/v1/admin/audit?ac%00tor=a", Json, null, 400, "query"),
         ["no such route"] = new("GET", "/api/v1/admin/nothing-here", Json, null, 404, null),
         ["wrong method"] = new("DELETE", "/api/v1/admin/niches", Json, null, 405, null),
     };

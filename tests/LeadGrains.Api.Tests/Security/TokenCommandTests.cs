@@ -14,6 +14,7 @@ public sealed class TokenCommandTests(LocalApiHost host)
         ["LeadGrains:Auth:SigningKey"] = host.Auth.SigningKey,
         ["LeadGrains:Auth:Issuer"] = host.Auth.Issuer,
         ["LeadGrains:Auth:Audience"] = host.Auth.Audience,
+        ["LeadGrains:Auth:LocalMode"] = "true",
     }).Build();
 
     private (int Exit, string Output, string Error) Run(params string[] args)
@@ -49,6 +50,31 @@ public sealed class TokenCommandTests(LocalApiHost host)
         var refused = await api.Post("/api/v1/admin/providers", token, new { name = "CLI", email = "cli@example.com" });
         Assert.Equal(HttpStatusCode.Forbidden, refused.Status);
         Assert.Contains("multi-factor", refused.Str("detail"));
+    }
+
+    [Fact]
+    public void Outside_local_mode_no_token_is_minted()
+    {
+        var production = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["LeadGrains:Auth:SigningKey"] = host.Auth.SigningKey,
+        }).Build();
+        var output = new StringWriter();
+        var error = new StringWriter();
+
+        var exit = TokenCommand.Run(production, ["--role", "platform_admin"], output, error);
+
+        Assert.Equal(2, exit);
+        Assert.Equal("", output.ToString());
+        Assert.Contains("local mode", error.ToString());
+    }
+
+    [Fact]
+    public void A_lifetime_beyond_the_maximum_token_age_is_refused()
+    {
+        Assert.Equal(2, Run("--role", "platform_admin", "--minutes", "721").Exit);
+        Assert.Equal(2, Run("--role", "platform_admin", "--minutes", "0").Exit);
+        Assert.Equal(0, Run("--role", "platform_admin", "--minutes", "720").Exit);
     }
 
     [Fact]

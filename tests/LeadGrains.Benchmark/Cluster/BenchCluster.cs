@@ -42,7 +42,7 @@ public sealed class BenchCluster : IAsyncDisposable
         var settings = new Dictionary<string, string?>
         {
             ["ConnectionStrings:LeadGrains"] = string.IsNullOrWhiteSpace(connectionOptions)
-                ? database.ConnectionString : database.ConnectionString + ";" + connectionOptions,
+                ? database.AppConnectionString : database.AppConnectionString + ";" + connectionOptions,
             ["LeadGrains:ClusterId"] = clusterId,
             ["LeadGrains:ServiceId"] = "leadgrains-bench",
             ["LeadGrains:MigrateOnStart"] = "false",

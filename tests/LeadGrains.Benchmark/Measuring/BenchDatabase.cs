@@ -8,9 +8,17 @@ namespace LeadGrains.Benchmark.Measuring;
 /// The benchmark's own database (<c>lg_bench_*</c>): created fresh and migrated, watched through
 /// <c>pg_stat_database</c>, <c>pg_stat_statements</c> and <c>pg_stat_wal</c>, dropped at the end.
 /// </summary>
-public sealed class BenchDatabase(string adminConnection, string name)
+public sealed class BenchDatabase(string adminConnection, string appConnection, string name)
 {
     public string Name { get; } = name;
+
+    /// <summary>The application role's connection, which the silos run with as in production.</summary>
+    public string AppConnectionString { get; } = new NpgsqlConnectionStringBuilder(appConnection)
+    {
+        Database = name,
+        ApplicationName = "leadgrains-bench",
+        MaxPoolSize = 200,
+    }.ConnectionString;
 
     public string ConnectionString { get; } = new NpgsqlConnectionStringBuilder(adminConnection)
     {
@@ -19,9 +27,9 @@ public sealed class BenchDatabase(string adminConnection, string name)
         MaxPoolSize = 200,
     }.ConnectionString;
 
-    public static async Task<BenchDatabase> Create(string adminConnection)
+    public static async Task<BenchDatabase> Create(string adminConnection, string appConnection)
     {
-        var database = new BenchDatabase(adminConnection, $"lg_bench_{DateTime.UtcNow:yyyyMMdd_HHmmss}_{Environment.ProcessId}");
+        var database = new BenchDatabase(adminConnection, appConnection, $"lg_bench_{DateTime.UtcNow:yyyyMMdd_HHmmss}_{Environment.ProcessId}");
         await database.Admin($"CREATE DATABASE {database.Name}");
         SchemaMigrator.Migrate(database.ConnectionString);
         await using var connection = new NpgsqlConnection(database.ConnectionString + ";Pooling=false");

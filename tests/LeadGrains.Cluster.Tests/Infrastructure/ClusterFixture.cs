@@ -11,6 +11,7 @@ namespace LeadGrains.Cluster.Tests.Infrastructure;
 public class ClusterFixture : IAsyncLifetime
 {
     public TestCluster Cluster { get; private set; } = null!;
+    /// <summary>The owner's connection to the test database.</summary>
     public string ConnectionString { get; private set; } = "";
     public NpgsqlDataSource Db { get; private set; } = null!;
     public IGrainFactory Grains => Cluster.GrainFactory;
@@ -23,7 +24,8 @@ public class ClusterFixture : IAsyncLifetime
         Db = LeadGrainsDataSource.Create(ConnectionString);
         var builder = new TestClusterBuilder(InitialSilos);
         builder.Options.UseTestClusterMembership = false;
-        builder.Properties["ConnectionStrings:LeadGrains"] = ConnectionString;
+        // The silos run as the application role, as in production; Db (the tests' look) is the owner.
+        builder.Properties["ConnectionStrings:LeadGrains"] = TestDatabase.AppConnectionStringFor(ConnectionString);
         // The engine's tests trigger distributions and retries themselves; the pipeline's fixture turns
         // auto-distribution back on and sweeps explicitly.
         builder.Properties["LeadGrains:Distribution:AutoDistribute"] = "false";

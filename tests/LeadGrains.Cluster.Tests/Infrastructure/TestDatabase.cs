@@ -15,6 +15,10 @@ public static class TestDatabase
     public static string AdminConnectionString { get; } =
         Environment.GetEnvironmentVariable("LEADGRAINS_PG_ADMIN") ?? "Host=127.0.0.1;Port=55432;Username=leadgrains;Password=leadgrains";
 
+    /// <summary>The application role silos and the API run as (deploy/local/postgres.sh gives it its login).</summary>
+    public static string AppConnectionString { get; } =
+        Environment.GetEnvironmentVariable("LEADGRAINS_PG_APP") ?? "Host=127.0.0.1;Port=55432;Username=leadgrains_app;Password=leadgrains_app";
+
     private static readonly SemaphoreSlim TemplateLock = new(1, 1);
     private static string? _template;
 
@@ -35,6 +39,14 @@ public static class TestDatabase
 
     public static string ConnectionStringFor(string database) =>
         new NpgsqlConnectionStringBuilder(AdminConnectionString) { Database = database, MaxPoolSize = 60 }.ConnectionString;
+
+    /// <summary>The application role's connection to the same database as <paramref name="ownerConnectionString"/>.</summary>
+    public static string AppConnectionStringFor(string ownerConnectionString) =>
+        new NpgsqlConnectionStringBuilder(AppConnectionString)
+        {
+            Database = new NpgsqlConnectionStringBuilder(ownerConnectionString).Database,
+            MaxPoolSize = 60,
+        }.ConnectionString;
 
     private static async Task<string> EnsureTemplateAsync()
     {

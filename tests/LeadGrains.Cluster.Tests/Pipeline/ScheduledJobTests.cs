@@ -10,7 +10,7 @@ namespace LeadGrains.Cluster.Tests.Pipeline;
 
 public sealed class ScheduledJobTests(PipelineClusterFixture fixture) : IClassFixture<PipelineClusterFixture>
 {
-    private static readonly string[] Jobs = ["subscription-reactivation", "ledger-reconciliation", "lead-expiry", "dead-letter-cleanup", "idempotency-key-cleanup"];
+    private static readonly string[] Jobs = ["subscription-reactivation", "ledger-reconciliation", "lead-expiry", "dead-letter-cleanup", "idempotency-key-cleanup", "lead-contact-purge"];
 
     [Fact]
     public async Task Each_job_has_one_reminder_and_runs_once_per_period_with_two_silos()
@@ -63,6 +63,38 @@ public sealed class ScheduledJobTests(PipelineClusterFixture fixture) : IClassFi
         Assert.Equal(LeadStatus.Expired, await fixture.LeadStatus(stuck));
         Assert.Equal(LeadStatus.Distributed, await fixture.LeadStatus(distributed));
         Assert.Equal(DistributeOutcome.NotDistributable, (await fixture.Grains.GetGrain<ILeadGrain>(stuck).Distribute("ops")).Outcome);
+    }
+
+    [Fact]
+    public async Task Lead_contact_data_is_erased_after_its_retention_and_the_lead_kept()
+    {
+        var s = await Scenario.Start(fixture.Grains);
+        var niche = await s.Niche(new Level(1, 1, 100));
+        await s.Subscribe(niche, await s.Provider(1000), 1);
+        var distributed = await s.Lead(niche, approve: false);
+        await fixture.Grains.GetGrain<ILeadGrain>(distributed).Approve("test");
+        var pending = await s.Lead(niche, approve: false);
+        await Eventually.True(async () => await fixture.LeadStatus(distributed) == LeadStatus.Distributed, "distributed");
+        var purge = fixture.Grains.GetGrain<IScheduledJobGrain>("lead-contact-purge");
+
+        await purge.RunNow();
+        Assert.NotEqual("", await Contact(distributed));                          // younger than its retention (180 days)
+        fixture.Cluster.Advance(TimeSpan.FromDays(181));
+        var run = await purge.RunNow();
+
+        Assert.StartsWith("purged", run.LastOutcome);
+        Assert.Equal("", await Contact(distributed));
+        Assert.Equal(LeadStatus.Distributed, await fixture.LeadStatus(distributed));
+        Assert.NotEqual("", await Contact(pending));                              // not settled yet: kept
+        await fixture.AssertInvariantsHold();
+    }
+
+    private async Task<string> Contact(Guid lead)
+    {
+        await using var connection = await fixture.Db.OpenConnectionAsync();
+        return await connection.QuerySingleAsync<string>(
+            "SELECT first_name || last_name || email || phone || dedupe_hash || CASE WHEN attributes = '{}' THEN '' ELSE attributes::text END FROM leads WHERE id = @lead",
+            new { lead });
     }
 
     [Fact]

@@ -1,0 +1,33 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace LeadGrains.Domain.Leads;
+
+/// <summary>
+/// Lead ids the server derives from what a caller names a lead by, within the caller's workspace.
+/// A caller never chooses a stored id: an id another workspace uses is neither revealed ("taken")
+/// nor claimable first, and the same name in two workspaces is two leads. Derived, not random, so
+/// a repeated request (a re-imported file, a retried submission) reaches the same lead.
+/// </summary>
+public static class LeadIds
+{
+    /// <summary>The lead a CSV row names by the <c>lead_id</c> in the file.</summary>
+    public static Guid ForImportedRow(Guid workspaceId, Guid rowLeadId) =>
+        NameBased($"import:{workspaceId:N}:{rowLeadId:N}");
+
+    /// <summary>
+    /// The lead submitted with an Idempotency-Key. Generation 0 is the key's first lead; a key reused
+    /// after its retention names the next generation, a new lead. Keys are visible ASCII, so the
+    /// line break cannot occur in one and two (key, generation) pairs never share a name.
+    /// </summary>
+    public static Guid ForIdempotencyKey(Guid workspaceId, string key, int generation) =>
+        NameBased(generation == 0 ? $"lead:{workspaceId:N}:{key}" : $"lead:{workspaceId:N}:{key}\n{generation}");
+
+    private static Guid NameBased(string name)
+    {
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(name));
+        hash[7] = (byte)((hash[7] & 0x0F) | 0x80); // version 8: a name-based, custom UUID
+        hash[8] = (byte)((hash[8] & 0x3F) | 0x80); // RFC 4122 variant
+        return new Guid(hash.AsSpan(0, 16));
+    }
+}

@@ -1,0 +1,105 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
+using Dapper;
+using LeadGrains.Abstractions.Leads;
+using LeadGrains.Cluster.Tests.Infrastructure;
+using Orleans.TestingHost;
+using static LeadGrains.Cluster.Tests.Infrastructure.Scenario;
+
+namespace LeadGrains.Cluster.Tests.Distribution;
+
+/// <summary>Silos whose commands time out after 2 s (<c>LeadGrains:Database:CommandTimeout</c>).</summary>
+public sealed class ShortCommandTimeoutClusterFixture : ClusterFixture
+{
+    protected override void Configure(TestClusterBuilder builder) =>
+        builder.Properties["LeadGrains:Database:CommandTimeout"] = "00:00:02";
+}
+
+/// <summary>Alone: it counts every group commit of the process, so no other test may commit meanwhile.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class DatabaseFaultCollection : ICollectionFixture<ShortCommandTimeoutClusterFixture>
+{
+    public const string Name = "database faults";
+}
+
+/// <summary>
+/// A database that stops answering fails a whole group commit at once: the group's distributions
+/// are not retried one by one, each into the same timeout.
+/// </summary>
+[Collection(DatabaseFaultCollection.Name)]
+public sealed class DatabaseFaultTests(ShortCommandTimeoutClusterFixture fixture)
+{
+    [Fact]
+    public async Task A_group_commit_that_times_out_fails_all_its_distributions_together()
+    {
+        var s = await Scenario.Start(fixture.Grains);
+        var niche = await s.Niche(new Level(1, 2, 100));
+        for (var i = 0; i < 4; i++)
+        {
+            await s.Subscribe(niche, await s.Provider(1_000_000), 1);
+        }
+        var leads = new List<Guid>();
+        for (var i = 0; i < 8; i++)
+        {
+            leads.Add(await s.Lead(niche));
+        }
+        var groups = new ConcurrentBag<(int Size, string Outcome)>();
+        using var listener = ListenToGroups(groups);
+
+        // The niche's row lock, held by another transaction: record_distributions waits on it until the command times out.
+        await using (var blocker = await fixture.Db.OpenConnectionAsync())
+        await using (var blocking = await blocker.BeginTransactionAsync())
+        {
+            await blocker.ExecuteAsync("SELECT 1 FROM niches WHERE id = @id FOR UPDATE", new { id = niche.NicheId }, blocking);
+            var outcomes = await Task.WhenAll(leads.Select(async lead =>
+            {
+                try
+                {
+                    return (await s.Distribute(lead)).Outcome.ToString();
+                }
+                catch (Exception error)
+                {
+                    return error.GetType().Name;
+                }
+            }));
+            await blocking.RollbackAsync();
+            Assert.DoesNotContain(nameof(DistributeOutcome.Completed), outcomes);
+        }
+
+        var failed = groups.Where(g => g.Outcome == "failed").ToList();
+        Assert.DoesNotContain(groups, g => g.Outcome == "committed");
+        Assert.Contains(failed, g => g.Size > 1);                       // leads did share a transaction ...
+        Assert.Equal(leads.Count, failed.Sum(g => g.Size));             // ... and each was sent once: no lead-by-lead retry
+        foreach (var lead in leads)
+        {
+            Assert.Equal(DistributeOutcome.Completed, (await s.Distribute(lead)).Outcome);
+        }
+        await fixture.AssertInvariantsHold();
+    }
+
+    private static MeterListener ListenToGroups(ConcurrentBag<(int, string)> groups)
+    {
+        var listener = new MeterListener
+        {
+            InstrumentPublished = (instrument, l) =>
+            {
+                if (instrument.Meter.Name == "LeadGrains" && instrument.Name == "leadgrains.distribution.group.size")
+                {
+                    l.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        listener.SetMeasurementEventCallback<int>((_, size, tags, _) =>
+        {
+            foreach (var tag in tags)
+            {
+                if (tag.Key == "leadgrains.commit.outcome")
+                {
+                    groups.Add((size, (string)tag.Value!));
+                }
+            }
+        });
+        listener.Start();
+        return listener;
+    }
+}
