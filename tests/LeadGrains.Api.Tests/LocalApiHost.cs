@@ -60,6 +60,7 @@ public class LocalApiHost : IAsyncLifetime
     {
         await ExecuteAdminAsync($"CREATE DATABASE {database}");
         ConnectionString = new NpgsqlConnectionStringBuilder(adminConnection) { Database = database }.ConnectionString;
+        await BeforeApiStartsAsync();
         factory = new WebApplicationFactory<Program>().WithWebHostBuilder(host =>
         {
             host.UseSetting("ConnectionStrings:LeadGrains", ConnectionString)
@@ -88,6 +89,12 @@ public class LocalApiHost : IAsyncLifetime
         await Client.GetAsync("/health/live");
     }
 
+    /// <summary>Runs once the database exists and before the API starts (e.g. to start silos it will join).</summary>
+    protected virtual Task BeforeApiStartsAsync() => Task.CompletedTask;
+
+    /// <summary>Runs once the API has stopped, before the database is dropped.</summary>
+    protected virtual Task AfterApiStopsAsync() => Task.CompletedTask;
+
     public HttpClient CreateClient(string? token = null) => CreateClientAt(BaseAddress, token);
 
     /// <summary>A client whose requests name another address (the host's management port, say).</summary>
@@ -115,6 +122,7 @@ public class LocalApiHost : IAsyncLifetime
             undocumented = OpenApiContract.Undocumented(await OpenApiContract.Document(Client), ResponseRecorder.All.ToArray());
             await factory.DisposeAsync();
         }
+        await AfterApiStopsAsync();
         await ExecuteAdminAsync($"DROP DATABASE IF EXISTS {database} WITH (FORCE)");
         if (undocumented.Count > 0)
         {
