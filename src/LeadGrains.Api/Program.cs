@@ -64,6 +64,7 @@ var app = builder.Build();
 app.UseLeadGrainsRequestLogging();
 app.UseMiddleware<ProblemMiddleware>();
 app.UseStatusCodeProblems();
+app.UseMiddleware<ClusterReadinessGate>();
 app.UseRouting();
 app.UseRequestTimeouts();
 app.UseAuthentication();
