@@ -1,4 +1,5 @@
 using System.Globalization;
+using LeadGrains.Abstractions.Leads;
 using LeadGrains.Api.Errors;
 
 namespace LeadGrains.Api.Hosting;
@@ -10,7 +11,7 @@ namespace LeadGrains.Api.Hosting;
 /// waiting for the cluster, so a restarted API would otherwise answer its first requests 500.
 /// Health, metrics and the OpenAPI document answer meanwhile.
 /// </summary>
-public sealed class ClusterReadinessGate(RequestDelegate next, IClusterManifestProvider manifest, RequestBoundsOptions bounds)
+public sealed class ClusterReadinessGate(RequestDelegate next, IGrainFactory grains, RequestBoundsOptions bounds)
 {
     private static readonly string[] GrainPaths = ["/api", "/console", "/dashboard"];
 
@@ -22,7 +23,7 @@ public sealed class ClusterReadinessGate(RequestDelegate next, IClusterManifestP
         {
             return next(http);
         }
-        if (!manifest.Current.Silos.IsEmpty)
+        if (GrainsResolve())
         {
             known = true;
             return next(http);
@@ -30,5 +31,19 @@ public sealed class ClusterReadinessGate(RequestDelegate next, IClusterManifestP
         http.Response.Headers.RetryAfter = ((int)Math.Ceiling(bounds.RetryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
         return Problems.Write(http, StatusCodes.Status503ServiceUnavailable,
             "The API has not reached the silo cluster yet (it is starting). Retry after the Retry-After delay.");
+    }
+
+    // Exactly what fails before the manifest is read: mapping a grain interface to its grain type.
+    private bool GrainsResolve()
+    {
+        try
+        {
+            grains.GetGrain<ILeadGrain>(Guid.Empty);
+            return true;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
     }
 }
