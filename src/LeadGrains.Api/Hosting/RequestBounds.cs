@@ -30,11 +30,17 @@ public sealed class RequestBoundsOptions
     /// (see the silos' failure detection) and place its grains elsewhere.
     /// </summary>
     public TimeSpan RetryAfter { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>The request timeout of a CSV lead import, which streams up to 32 MiB of leads.</summary>
+    public TimeSpan ImportTimeout { get; set; } = TimeSpan.FromMinutes(10);
 }
 
 /// <summary>Registers the request timeout (504) and the deadline of the grain calls made for a request (503).</summary>
 public static class RequestBounds
 {
+    /// <summary>The request-timeout policy of long uploads (<see cref="RequestBoundsOptions.ImportTimeout"/>).</summary>
+    public const string ImportPolicy = "import";
+
     public static WebApplicationBuilder AddRequestBounds(this WebApplicationBuilder builder)
     {
         var options = builder.Configuration.GetSection(RequestBoundsOptions.Section).Get<RequestBoundsOptions>() ?? new();
@@ -46,14 +52,20 @@ public static class RequestBounds
         builder.Services.AddSingleton(options);
         builder.Services.AddHttpContextAccessor();
         builder.Services.AddSingleton<IOutgoingGrainCallFilter, GrainCallDeadline>();
-        builder.Services.AddRequestTimeouts(timeouts => timeouts.DefaultPolicy = new RequestTimeoutPolicy
+        builder.Services.AddRequestTimeouts(timeouts =>
         {
-            Timeout = options.RequestTimeout,
-            TimeoutStatusCode = StatusCodes.Status504GatewayTimeout,
-            WriteTimeoutResponse = http => WriteTimeout(http, options.RequestTimeout),
+            timeouts.DefaultPolicy = Policy(options.RequestTimeout);
+            timeouts.AddPolicy(ImportPolicy, Policy(options.ImportTimeout));
         });
         return builder;
     }
+
+    private static RequestTimeoutPolicy Policy(TimeSpan timeout) => new()
+    {
+        Timeout = timeout,
+        TimeoutStatusCode = StatusCodes.Status504GatewayTimeout,
+        WriteTimeoutResponse = http => WriteTimeout(http, timeout),
+    };
 
     // The request's own token has fired by now, so the answer is written without it.
     private static Task WriteTimeout(HttpContext http, TimeSpan timeout)
