@@ -182,6 +182,8 @@ class Client:
 
     def reset(self):
         self.statuses, self.connection_errors, self.max_latency = {}, 0, 0.0
+        # Requests whose first try failed and that are still being retried: the clients' backlog.
+        self.retrying = 0
 
     def _count(self, status, latency):
         with self.lock:
@@ -212,15 +214,24 @@ class Client:
             return None, None, None
 
     def call(self, method, path, bearer, body=None, key=None, done=(200, 201), give_up_after=300):
-        deadline = time.time() + give_up_after
-        while True:
-            status, answer, retry_after = self.once(method, path, bearer, body, key)
-            in_progress = status == 409 and key is not None and "in progress" in json.dumps(answer or {})
-            if status is not None and not in_progress and status not in RETRYABLE:
-                return status, answer
-            if time.time() > deadline:
-                return status, answer
-            time.sleep(min(float(retry_after or 1), 5))
+        deadline, retried = time.time() + give_up_after, False
+        try:
+            while True:
+                status, answer, retry_after = self.once(method, path, bearer, body, key)
+                in_progress = status == 409 and key is not None and "in progress" in json.dumps(answer or {})
+                if status is not None and not in_progress and status not in RETRYABLE:
+                    return status, answer
+                if time.time() > deadline:
+                    return status, answer
+                if not retried:
+                    retried = True
+                    with self.lock:
+                        self.retrying += 1
+                time.sleep(min(float(retry_after or 1), 5))
+        finally:
+            if retried:
+                with self.lock:
+                    self.retrying -= 1
 
 
 # ---- The world the load runs in ---------------------------------------------------------------
@@ -379,13 +390,21 @@ def lru_breaks(niche):
     return breaks
 
 
-def judge(name, niche, load, healed_at, client, drain_timeout):
-    drain_from = max(healed_at, load.ended_at)
-    deadline = drain_from + drain_timeout
+def drained_after(healed_at, niche, client, drain_timeout):
+    """Seconds from the heal to the first moment nothing is behind: no client still retrying a
+    request, and every stored lead of the scenario terminal (the load goes on meanwhile)."""
+    while time.time() < healed_at + drain_timeout:
+        if client.retrying == 0 and unfinished(niche) == 0:
+            return time.time() - healed_at
+        time.sleep(0.2)
+    return None
+
+
+def judge(name, niche, load, drain_seconds, client, drain_timeout):
+    deadline = time.time() + drain_timeout
     while unfinished(niche) > 0 and time.time() < deadline:
         time.sleep(1)
-    drained = unfinished(niche) == 0
-    drain_seconds = time.time() - drain_from
+    drained = unfinished(niche) == 0 and drain_seconds is not None
     leads_in_db = int(sql(f"SELECT count(*) FROM leads WHERE niche_id = '{niche}'"))
     terminal = int(sql(f"SELECT count(*) FROM leads WHERE niche_id = '{niche}' AND status IN {TERMINAL}"))
     dead = int(sql(f"SELECT count(*) FROM dead_letters d JOIN leads l ON l.id = d.lead_id WHERE l.niche_id = '{niche}'"))
@@ -417,7 +436,7 @@ def judge(name, niche, load, healed_at, client, drain_timeout):
         problems.append(f"{other_5xx} HTTP 5xx other than 503/504")
     return {
         "scenario": name, "offered": load.offered, "accepted": load.accepted, "terminal": terminal,
-        "drain": f"{drain_seconds:.0f} s" if drained else f">{drain_timeout} s",
+        "drain": f"{drain_seconds:.1f} s" if drained else f">{drain_timeout} s",
         "dead": dead, "failed_attempts": failed_attempts,
         "deposits": f"{deposits_present}/{len(load.deposits)}",
         "answers": " ".join(f"{s}×{c}" for s, c in sorted(client.statuses.items())) + (f" conn×{client.connection_errors}" if client.connection_errors else ""),
@@ -537,10 +556,12 @@ def main():
             time.sleep(5)
             fault(cluster, args)
             healed_at = time.time()
-            time.sleep(5)
+            log(f"{title}: healed; waiting for the backlog to drain under the load")
+            drain_seconds = drained_after(healed_at, niche, client, args.drain_timeout)
+            time.sleep(max(0.0, healed_at + 5 - time.time()))
             load.stop()
-            log(f"{title}: healed; load stopped after {load.offered} leads; waiting for the backlog to drain")
-            row = judge(title, niche, load, healed_at, client, args.drain_timeout)
+            log(f"{title}: load stopped after {load.offered} leads")
+            row = judge(title, niche, load, drain_seconds, client, args.drain_timeout)
             log(f"{title}: {row}")
             rows.append(row)
         refused, reported, after = negative_control()
