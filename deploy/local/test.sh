@@ -3,7 +3,8 @@
 # (installing them if missing), builds the solution and runs every test project against them, then
 # checks the monitoring configuration with promtool (deploy/local/check-monitoring.sh), including
 # the /metrics the API tests scraped, and lints the OpenAPI document they fetched
-# (deploy/local/check-openapi.sh). Exits non-zero on any failure and prints the totals.
+# (deploy/local/check-openapi.sh) and verifies the systemd units (deploy/local/check-systemd.sh).
+# Exits non-zero on any failure and prints the totals.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 source deploy/local/postgres.sh
@@ -31,6 +32,7 @@ dotnet test LeadGrains.sln -c Release --no-build -nologo \
 echo
 deploy/local/check-monitoring.sh "$LEADGRAINS_TEST_ARTIFACTS/metrics.prom" || status=$?
 deploy/local/check-openapi.sh "$LEADGRAINS_TEST_ARTIFACTS/openapi.json" || status=$?
+deploy/local/check-systemd.sh || status=$?
 
 # Totals over every test assembly, from the TRX reports.
 passed=0; failed=0; skipped=0

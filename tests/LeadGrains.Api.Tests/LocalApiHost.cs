@@ -74,6 +74,7 @@ public class LocalApiHost : IAsyncLifetime
         ConnectionString = new NpgsqlConnectionStringBuilder(adminConnection) { Database = database }.ConnectionString;
         AppConnectionString = new NpgsqlConnectionStringBuilder(appConnection) { Database = database }.ConnectionString;
         Database = NpgsqlDataSource.Create(ConnectionString);
+        await BeforeApiStartsAsync();
         factory = new WebApplicationFactory<Program>().WithWebHostBuilder(host =>
         {
             host.UseSetting("ConnectionStrings:LeadGrains", AppConnectionString)
@@ -103,6 +104,12 @@ public class LocalApiHost : IAsyncLifetime
         await Client.GetAsync("/health/live");
     }
 
+    /// <summary>Runs once the database exists and before the API starts (e.g. to start silos it will join).</summary>
+    protected virtual Task BeforeApiStartsAsync() => Task.CompletedTask;
+
+    /// <summary>Runs once the API has stopped, before the database is dropped.</summary>
+    protected virtual Task AfterApiStopsAsync() => Task.CompletedTask;
+
     public HttpClient CreateClient(string? token = null) => CreateClientAt(BaseAddress, token);
 
     /// <summary>A client whose requests name another address (the host's management port, say).</summary>
@@ -131,6 +138,7 @@ public class LocalApiHost : IAsyncLifetime
             undocumented = OpenApiContract.Undocumented(await OpenApiContract.Document(Client), ResponseRecorder.All.ToArray());
             await factory.DisposeAsync();
         }
+        await AfterApiStopsAsync();
         if (Database is not null)
         {
             await Database.DisposeAsync();

@@ -20,7 +20,10 @@ public static class Policies
     public const string Operate = "operate";
     /// <summary>A provider's own data.</summary>
     public const string Provider = "provider";
-    /// <summary>The Orleans dashboard outside local mode: ops or admin, by bearer token or console session.</summary>
+    /// <summary>
+    /// The Orleans dashboard outside local mode: a platform role with MFA, by bearer token or console
+    /// session. It shows every workspace's grains and load, so no workspace's ops or admin may see it.
+    /// </summary>
     public const string Dashboard = "dashboard";
 
     public static IServiceCollection AddLeadGrainsPolicies(this IServiceCollection services)
@@ -37,7 +40,7 @@ public static class Policies
             .AddPolicy(Operate, p => p.RequireAuthenticatedUser().AddRequirements(new RoleRequirement(Roles.Admin, Roles.Ops), new WorkspaceRequirement(), new MfaRequirement()))
             .AddPolicy(Provider, p => p.RequireAuthenticatedUser().AddRequirements(new RoleRequirement(Roles.Provider), new WorkspaceRequirement(), new ProviderRequirement()))
             .AddPolicy(Dashboard, p => p.AddAuthenticationSchemes(OpsConsole.ConsoleAuthentication.DashboardScheme).RequireAuthenticatedUser()
-                .AddRequirements(new RoleRequirement(Roles.Ops, Roles.Admin)));
+                .AddRequirements(new RoleRequirement(Roles.Platform), new MfaRequirement()));
         return services;
     }
 }

@@ -4,12 +4,17 @@ namespace LeadGrains.Api.Auth;
 public static class Roles
 {
     public const string PlatformAdmin = "platform_admin";
+    /// <summary>Runs the cluster for every tenant (the Orleans dashboard) without any workspace's data.</summary>
+    public const string PlatformOps = "platform_ops";
     public const string Admin = "admin";
     public const string Ops = "ops";
     public const string Approver = "approver";
     public const string Provider = "provider";
 
-    public static readonly string[] All = [PlatformAdmin, Admin, Ops, Approver, Provider];
+    public static readonly string[] All = [PlatformAdmin, PlatformOps, Admin, Ops, Approver, Provider];
+
+    /// <summary>The roles that operate the platform rather than one workspace.</summary>
+    public static readonly string[] Platform = [PlatformAdmin, PlatformOps];
 }
 
 /// <summary>Claim names of LeadGrains tokens.</summary>

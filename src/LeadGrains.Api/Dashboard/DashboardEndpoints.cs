@@ -9,7 +9,7 @@ public static class DashboardEndpoints
 
     /// <summary>
     /// Maps the dashboard UI and its data endpoints as one route group, so the caller can put the
-    /// whole group behind the ops/admin roles (outside local mode).
+    /// whole group behind the platform roles (outside local mode).
     /// </summary>
     public static RouteGroupBuilder MapDashboard(this IEndpointRouteBuilder app) =>
         app.MapOrleansDashboard(RoutePrefix);

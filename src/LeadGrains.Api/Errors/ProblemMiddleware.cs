@@ -1,14 +1,17 @@
+using System.Globalization;
 using LeadGrains.Abstractions;
+using LeadGrains.Api.Hosting;
 
 namespace LeadGrains.Api.Errors;
 
 /// <summary>
 /// Turns expected refusals into problem details: the API's own <see cref="ApiProblemException"/>,
 /// a grain's <see cref="ValidationFailedException"/>, and the server's bad-request errors (e.g. a
-/// body over the size limit). Anything else is a fault: logged (without the request body) and
-/// answered 500 without internals.
+/// body over the size limit). A transient cluster fault (<see cref="TransientFaults"/>) is answered
+/// 503 with Retry-After. Anything else is a fault: logged (without the request body) and answered
+/// 500 without internals.
 /// </summary>
-public sealed class ProblemMiddleware(RequestDelegate next, ILogger<ProblemMiddleware> logger)
+public sealed class ProblemMiddleware(RequestDelegate next, ILogger<ProblemMiddleware> logger, RequestBoundsOptions bounds)
 {
     public async Task InvokeAsync(HttpContext http)
     {
@@ -20,6 +23,15 @@ public sealed class ProblemMiddleware(RequestDelegate next, ILogger<ProblemMiddl
         {
             http.Response.Clear();
             await Problems.Write(http, problem.Status, problem.Detail, problem.Errors);
+        }
+        catch (Exception exception) when (!http.Response.HasStarted && TransientFaults.IsTransient(exception))
+        {
+            logger.LogWarning("Request {Method} {Path} met a transient cluster fault ({Fault}); answered 503",
+                http.Request.Method, http.Request.Path.Value, exception.GetType().Name);
+            http.Response.Clear();
+            http.Response.Headers.RetryAfter = ((int)Math.Ceiling(bounds.RetryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+            await Problems.Write(http, StatusCodes.Status503ServiceUnavailable,
+                "The cluster is briefly unavailable (a silo or the database is restarting). Retry after the Retry-After delay; requests with an Idempotency-Key are safe to repeat.");
         }
         catch (Exception exception) when (!http.Response.HasStarted && !http.RequestAborted.IsCancellationRequested)
         {

@@ -42,6 +42,7 @@ public static class Problems
         422 => "Unprocessable Content",
         429 => "Too Many Requests",
         503 => "Service Unavailable",
+        504 => "Gateway Timeout",
         _ when status >= 500 => "Internal Server Error",
         _ => "Error",
     };

@@ -1,6 +1,7 @@
 using LeadGrains.Api.Audit;
 using LeadGrains.Api.Auth;
 using LeadGrains.Api.Errors;
+using LeadGrains.Api.Hosting;
 using LeadGrains.Api.OpenApi;
 using LeadGrains.Api.RateLimiting;
 using LeadGrains.Grains.Leads;
@@ -21,7 +22,7 @@ public static class LeadImportEndpoints
     {
         app.MapPost("/api/v1/admin/leads/import", Import).WithName("importLeads").WithSummary("Import leads from a CSV file, each as if submitted; answers a line-by-line report").WithTags("Leads")
             .RequireAuthorization(Policies.Manage).RequireRateLimiting(RateLimits.Intake).WithMetadata(CsvLimit)
-            .Accepts<string>("text/csv").Produces<ImportResponse>().WithBodyProblems();
+            .Accepts<string>("text/csv").Produces<ImportResponse>().WithBodyProblems().WithRequestTimeout(RequestBounds.ImportPolicy);
     }
 
     private static async Task<ImportResponse> Import(HttpContext http, LeadCsvImport importer, AuditLog audit)

@@ -21,7 +21,7 @@ public static class OpenApiExtensions
     };
 
     public static IServiceCollection AddLeadGrainsOpenApi(this IServiceCollection services) =>
-        services.AddOpenApi(options => options.AddDocumentTransformer((document, _, _) =>
+        services.AddOpenApi(options => options.AddOperationTransformer<UnavailableAnswers>().AddDocumentTransformer((document, _, _) =>
         {
             document.Info = new OpenApiInfo
             {
@@ -46,7 +46,7 @@ public static class OpenApiExtensions
                 Type = SecuritySchemeType.Http,
                 Scheme = "bearer",
                 BearerFormat = "JWT",
-                Description = "claims: sub, role (platform_admin, admin, ops, approver, provider), workspace_id, provider_id, amr",
+                Description = "claims: sub, role (platform_admin, platform_ops, admin, ops, approver, provider), workspace_id, provider_id, amr",
             };
             document.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference("bearer", document)] = [] }];
             return Task.CompletedTask;

@@ -47,8 +47,13 @@ public static class ConsoleEndpoints
         }
         await http.SignInAsync(ConsoleAuthentication.Scheme, outcome.Principal,
             new AuthenticationProperties { ExpiresUtc = outcome.ExpiresAt, IsPersistent = false });
+        if (outcome.Principal.TryGuid(ClaimNames.WorkspaceId) is not { } workspaceId)
+        {
+            logger.LogInformation("Platform console session opened for the Orleans dashboard");
+            return Results.Redirect("/dashboard/");
+        }
         // The subject may be an e-mail address at some identity providers: the log names the workspace only.
-        logger.LogInformation("Console session opened in workspace {WorkspaceId}", outcome.Principal.WorkspaceId());
+        logger.LogInformation("Console session opened in workspace {WorkspaceId}", workspaceId);
         return Results.Redirect("/console");
     }
 

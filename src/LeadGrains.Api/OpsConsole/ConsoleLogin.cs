@@ -38,6 +38,13 @@ public sealed class ConsoleLogin(IOptionsMonitor<JwtBearerOptions> bearer)
             }
             var identity = new ClaimsIdentity(result.ClaimsIdentity.Claims, ConsoleAuthentication.Scheme, ClaimNames.Subject, ClaimNames.Role);
             var user = new ClaimsPrincipal(identity);
+            if (Roles.Platform.Any(role => user.HasClaim(ClaimNames.Role, role)))
+            {
+                // A platform session opens the Orleans dashboard only; the console's pages belong to workspaces.
+                return user.HasMfa()
+                    ? new Outcome(user, result.SecurityToken.ValidTo, null)
+                    : Refused("The Orleans dashboard needs a token issued after multi-factor authentication.");
+            }
             if (!user.HasClaim(ClaimNames.Role, Roles.Ops) && !user.HasClaim(ClaimNames.Role, Roles.Admin))
             {
                 return Refused("The console is for the ops and admin roles.");

@@ -41,7 +41,7 @@ public static class ConsolePage
     {
         var html = new StringBuilder();
         html.Append(CultureInfo.InvariantCulture, $"""
-            <header><strong>LeadGrains ops console</strong><a href="/dashboard/">Orleans dashboard</a>
+            <header><strong>LeadGrains ops console</strong>
             <span class="muted">{Encode(actor)}{(canAct ? " · MFA" : " · read only (no MFA)")}</span>
             <form method="post" action="/console/logout">{antiforgeryField}<button type="submit">Sign out</button></form></header>
             <main>

@@ -115,6 +115,13 @@ internal sealed class NicheDistributor
             telemetry.DistributionBusy();
             throw;
         }
+        catch (OperationCanceledException)
+        {
+            // The silo is stopping (a graceful restart): the decision was not attempted. It is no failed
+            // attempt either, so none is recorded; the lead's queue retries it on a silo that stays.
+            _plans.RequireResynchronization();
+            throw;
+        }
         catch (Exception error) when (error is not LeadNotDistributableException)
         {
             _plans.RequireResynchronization();

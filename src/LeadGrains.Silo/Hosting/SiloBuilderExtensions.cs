@@ -38,6 +38,7 @@ public static class SiloBuilderExtensions
             o.Invariant = "Npgsql";
             o.DataSource = dataSource;
         }));
+        silo.UseLeadGrainsFailureDetection();
         silo.AddActivityPropagation();
         silo.AddDashboard();
         silo.Services.AddLeadGrains();

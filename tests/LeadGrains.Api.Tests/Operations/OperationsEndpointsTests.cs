@@ -1,3 +1,4 @@
+using LeadGrains.Api.Auth;
 using LeadGrains.Api.Tests.Infrastructure;
 using System.Net;
 using System.Text.Json;
@@ -32,11 +33,10 @@ public sealed class OperationsEndpointsTests(LocalApiHost host)
     }
 
     [Fact]
-    public async Task Dashboard_serves_its_page_to_ops_outside_local_mode()
+    public async Task Dashboard_serves_its_page_to_a_platform_operator_with_mfa_outside_local_mode()
     {
-        var workspace = Guid.NewGuid();
-        using var ops = host.CreateClient(host.Tokens.Ops(workspace));
-        var response = await ops.GetAsync("/dashboard/");
+        using var operatorClient = host.CreateClient(host.Tokens.For(Roles.PlatformOps, null, mfa: true));
+        var response = await operatorClient.GetAsync("/dashboard/");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
@@ -52,6 +52,20 @@ public sealed class OperationsEndpointsTests(LocalApiHost host)
 
         Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, forbidden.StatusCode);
+    }
+
+    /// <summary>The dashboard shows every workspace's grains: a workspace's own admins and ops may not see it.</summary>
+    [Fact]
+    public async Task Dashboard_is_closed_to_workspace_admins_and_ops_and_to_platform_roles_without_mfa()
+    {
+        var workspace = Guid.NewGuid();
+        using var admin = host.CreateClient(host.Tokens.Admin(workspace));
+        using var ops = host.CreateClient(host.Tokens.Ops(workspace));
+        using var operatorWithoutMfa = host.CreateClient(host.Tokens.For(Roles.PlatformOps, null));
+
+        Assert.Equal(HttpStatusCode.Forbidden, (await admin.GetAsync("/dashboard/")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await ops.GetAsync("/dashboard/")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await operatorWithoutMfa.GetAsync("/dashboard/")).StatusCode);
     }
 
     [Fact]

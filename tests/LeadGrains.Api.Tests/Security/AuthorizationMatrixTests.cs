@@ -68,7 +68,7 @@ public sealed class AuthorizationMatrixTests(LocalApiHost host)
         ["provider deliveries"] = new("GET", "/api/v1/provider/deliveries", Access.Provider, [200], true),
     };
 
-    private static readonly string[] GoodCallers = ["platform_admin", "admin", "admin_without_mfa", "ops", "ops_without_mfa", "approver", "provider"];
+    private static readonly string[] GoodCallers = ["platform_admin", "platform_ops", "platform_ops_without_mfa", "admin", "admin_without_mfa", "ops", "ops_without_mfa", "approver", "provider"];
     private static readonly string[] BadCallers = ["anonymous", "expired", "wrong_signature", "alg_none", "wrong_audience", "garbage"];
 
     private static bool Allowed(Access access, string caller) => access switch
@@ -79,11 +79,11 @@ public sealed class AuthorizationMatrixTests(LocalApiHost host)
         Access.Intake => caller is "approver" or "admin" or "admin_without_mfa",
         Access.Operate => caller is "admin" or "admin_without_mfa" or "ops" or "ops_without_mfa",
         Access.Provider => caller == "provider",
-        Access.Dashboard => caller is "admin" or "admin_without_mfa" or "ops" or "ops_without_mfa",
+        Access.Dashboard => caller is "platform_admin" or "platform_ops" or "platform_ops_without_mfa",
         _ => false,
     };
 
-    private static bool NeedsMfa(Access access) => access is Access.Manage or Access.Operate;
+    private static bool NeedsMfa(Access access) => access is Access.Manage or Access.Operate or Access.Dashboard;
 
     /// <summary>The whole matrix: (endpoint, caller, scope, expected status).</summary>
     public static IEnumerable<object[]> Cases()
@@ -153,6 +153,8 @@ public sealed class AuthorizationMatrixTests(LocalApiHost host)
             "alg_none" => tokens.AlgNone(seed.Workspace),
             "wrong_audience" => tokens.WrongAudience(seed.Workspace),
             "platform_admin" => tokens.Platform(),
+            "platform_ops" => tokens.For(Roles.PlatformOps, null, mfa: true),
+            "platform_ops_without_mfa" => tokens.For(Roles.PlatformOps, null),
             "admin" => tokens.For(Roles.Admin, ws, mfa: true),
             "admin_without_mfa" => tokens.For(Roles.Admin, ws),
             "ops" => tokens.For(Roles.Ops, ws, mfa: true),
