@@ -1,3 +1,5 @@
+extern alias local;
+
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Sockets;
@@ -11,7 +13,7 @@ using Npgsql;
 namespace LeadGrains.Api.Tests;
 
 /// <summary>
-/// The API in local (cohosted) mode, with its own silo, on a fresh PostgreSQL database that is
+/// The API in local mode (LeadGrains.Local: the API with its own silo), on a fresh PostgreSQL database that is
 /// dropped afterwards. Its Orleans ports and cluster id are unique, so it can run beside other
 /// test hosts and a developer's local cluster. Every response its clients receive is recorded
 /// (<see cref="ResponseRecorder"/>) for the contract and privacy checks.
@@ -26,7 +28,7 @@ public class LocalApiHost : IAsyncLifetime
             ? fromEnvironment
             : DefaultAdminConnection;
     private readonly string database = $"lg_api_{Guid.NewGuid():N}";
-    private WebApplicationFactory<Program>? factory;
+    private WebApplicationFactory<local::Program>? factory;
 
     /// <summary>An anonymous client.</summary>
     public HttpClient Client { get; private set; } = null!;
@@ -60,10 +62,9 @@ public class LocalApiHost : IAsyncLifetime
     {
         await ExecuteAdminAsync($"CREATE DATABASE {database}");
         ConnectionString = new NpgsqlConnectionStringBuilder(adminConnection) { Database = database }.ConnectionString;
-        factory = new WebApplicationFactory<Program>().WithWebHostBuilder(host =>
+        factory = new WebApplicationFactory<local::Program>().WithWebHostBuilder(host =>
         {
             host.UseSetting("ConnectionStrings:LeadGrains", ConnectionString)
-                .UseSetting("LeadGrains:Mode", "cohosted")
                 .UseSetting("LeadGrains:MigrateOnStart", "true")
                 .UseSetting("LeadGrains:ClusterId", $"api-tests-{Guid.NewGuid():N}")
                 .UseSetting("LeadGrains:SiloPort", FreeTcpPort().ToString())

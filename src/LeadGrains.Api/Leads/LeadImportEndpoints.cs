@@ -3,7 +3,6 @@ using LeadGrains.Api.Auth;
 using LeadGrains.Api.Errors;
 using LeadGrains.Api.OpenApi;
 using LeadGrains.Api.RateLimiting;
-using LeadGrains.Grains.Leads;
 
 namespace LeadGrains.Api.Leads;
 

@@ -1,5 +1,5 @@
 using LeadGrains.Grains;
-using Microsoft.Extensions.DependencyInjection.Extensions;
+using LeadGrains.Hosting;
 using Npgsql;
 using Orleans.Configuration;
 using Orleans.Dashboard;
@@ -7,8 +7,8 @@ using Orleans.Dashboard;
 namespace LeadGrains.Silo.Hosting;
 
 /// <summary>
-/// Everything that makes an Orleans silo a LeadGrains silo, shared by the silo host, the API's
-/// co-hosted local mode and the test clusters, so all of them run the same configuration.
+/// Everything that makes an Orleans silo a LeadGrains silo, shared by the silo host, the local
+/// all-in-one process and the test clusters, so all of them run the same configuration.
 /// </summary>
 public static class SiloBuilderExtensions
 {
@@ -54,13 +54,5 @@ public static class SiloBuilderExtensions
         });
         silo.ConfigureEndpoints(siloPort: options.SiloPort, gatewayPort: options.GatewayPort, listenOnAnyHostAddress: false);
         return silo;
-    }
-
-    /// <summary>Registers the process's shared data source, built from <c>ConnectionStrings:LeadGrains</c>.</summary>
-    public static IServiceCollection AddLeadGrainsData(this IServiceCollection services)
-    {
-        services.TryAddSingleton(sp => Data.LeadGrainsDataSource.Create(
-            LeadGrainsClusterOptions.ConnectionString(sp.GetRequiredService<IConfiguration>())));
-        return services;
     }
 }

@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using Dapper;
 using LeadGrains.Benchmark.Measuring;
+using LeadGrains.Hosting;
 using LeadGrains.Silo.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -67,7 +68,7 @@ public sealed class BenchCluster : IAsyncDisposable
         {
             options.SiloPort = FreePort();
             options.GatewayPort = FreePort();
-            builder.UseOrleans(silo => silo.UseLeadGrainsEndpoints(options).AddLeadGrainsSilo());
+            builder.AddLeadGrainsSiloHost(options);
         }
         else
         {

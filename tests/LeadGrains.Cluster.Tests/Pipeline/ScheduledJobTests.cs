@@ -3,6 +3,7 @@ using LeadGrains.Abstractions.Leads;
 using LeadGrains.Abstractions.Niches;
 using LeadGrains.Cluster.Tests.Infrastructure;
 using LeadGrains.Grains.Distribution;
+using LeadGrains.Abstractions.Jobs;
 using LeadGrains.Grains.Jobs;
 using static LeadGrains.Cluster.Tests.Infrastructure.Scenario;
 

@@ -2,7 +2,7 @@ using Npgsql;
 using Orleans.Configuration;
 using Orleans.Dashboard;
 
-namespace LeadGrains.Silo.Hosting;
+namespace LeadGrains.Hosting;
 
 /// <summary>How a process outside the silos (the API in cluster mode, the approval service) joins as an Orleans client.</summary>
 public static class ClientBuilderExtensions

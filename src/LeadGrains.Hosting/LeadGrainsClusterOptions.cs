@@ -1,4 +1,4 @@
-namespace LeadGrains.Silo.Hosting;
+namespace LeadGrains.Hosting;
 
 /// <summary>
 /// The settings every LeadGrains process reads (section <c>LeadGrains</c>, plus the connection
@@ -22,6 +22,10 @@ public sealed class LeadGrainsClusterOptions
 
     /// <summary>Apply the schema migrations at start-up (the migrate command does the same on demand).</summary>
     public bool MigrateOnStart { get; set; } = true;
+
+    /// <summary>The section as configured, defaults where it is silent.</summary>
+    public static LeadGrainsClusterOptions From(IConfiguration configuration) =>
+        configuration.GetSection(Section).Get<LeadGrainsClusterOptions>() ?? new();
 
     public static string ConnectionString(IConfiguration configuration) =>
         configuration.GetConnectionString("LeadGrains")
