@@ -63,6 +63,15 @@ export LeadGrains__Auth__SigningKey="$(cat "$KEY_FILE")"
 export LeadGrains__Auth__LocalMode=true
 LOCAL_WORKSPACE=10ca1000-0000-4000-8000-000000000001
 
+# Mutual TLS on the cluster's ports, loopback only: every local process presents .local/tls/node.pem,
+# issued by the local CA .local/tls/ca.pem, and accepts only peers that do (tls.sh makes them once).
+TLS_DIR="$LEADGRAINS_ROOT/.local/tls"
+deploy/local/tls.sh "$TLS_DIR"
+export LeadGrains__Tls__CertificatePath="$TLS_DIR/node.pem"
+export LeadGrains__Tls__KeyPath="$TLS_DIR/node.key"
+export LeadGrains__Tls__CaCertificatePath="$TLS_DIR/ca.pem"
+export LeadGrains__AdvertisedAddress=127.0.0.1
+
 listening() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 lg_sql() { psql -h 127.0.0.1 -p "$LEADGRAINS_PG_PORT" -U leadgrains -d leadgrains -v ON_ERROR_STOP=1 -tAq -c "$1"; }
 
@@ -191,6 +200,10 @@ cat <<EOF
       webhooks   receiver http://127.0.0.1:$WEBHOOK_PORT/, what it gets in $LOG_DIR/webhooks.log
       delivery   deploy/local/delivery-demo.sh  (a demo assignment, delivered by e-mail and webhook)
       workspace  $LOCAL_WORKSPACE (local)
+      cluster    mutual TLS on 127.0.0.1; an Orleans client (e.g. the sample approval client) needs
+                 LeadGrains__Tls__CertificatePath=$TLS_DIR/node.pem
+                 LeadGrains__Tls__KeyPath=$TLS_DIR/node.key
+                 LeadGrains__Tls__CaCertificatePath=$TLS_DIR/ca.pem
 
       admin token (role admin, MFA, 12 h), e.g.
         export TOKEN=$admin_token

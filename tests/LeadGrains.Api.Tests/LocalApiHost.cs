@@ -66,6 +66,9 @@ public class LocalApiHost : IAsyncLifetime
         {
             host.UseSetting("ConnectionStrings:LeadGrains", ConnectionString)
                 .UseSetting("LeadGrains:MigrateOnStart", "true")
+                // The API reaches its own silo in process; mutual TLS on the cluster's ports is the
+                // subject of the cluster tests' ClusterTlsTests, so these hosts open theirs without it.
+                .UseSetting("LeadGrains:Tls:Enabled", "false")
                 .UseSetting("LeadGrains:ClusterId", $"api-tests-{Guid.NewGuid():N}")
                 .UseSetting("LeadGrains:SiloPort", FreeTcpPort().ToString())
                 .UseSetting("LeadGrains:GatewayPort", FreeTcpPort().ToString())

@@ -1,3 +1,4 @@
+using System.Net;
 using LeadGrains.Grains;
 using LeadGrains.Hosting;
 using Npgsql;
@@ -44,7 +45,11 @@ public static class SiloBuilderExtensions
         return silo;
     }
 
-    /// <summary>Cluster identity and endpoints from <see cref="LeadGrainsClusterOptions"/>.</summary>
+    /// <summary>
+    /// Cluster identity, endpoints and mutual TLS from <see cref="LeadGrainsClusterOptions"/>: the
+    /// silo and gateway ports are bound to one configured address (the advertised one unless
+    /// <c>ListenAddress</c> says otherwise), never to every interface unless told to.
+    /// </summary>
     public static ISiloBuilder UseLeadGrainsEndpoints(this ISiloBuilder silo, LeadGrainsClusterOptions options)
     {
         silo.Configure<ClusterOptions>(o =>
@@ -52,7 +57,28 @@ public static class SiloBuilderExtensions
             o.ClusterId = options.ClusterId;
             o.ServiceId = options.ServiceId;
         });
-        silo.ConfigureEndpoints(siloPort: options.SiloPort, gatewayPort: options.GatewayPort, listenOnAnyHostAddress: false);
+        if (options.AdvertisedAddress is { Length: > 0 } advertised)
+        {
+            silo.ConfigureEndpoints(Address(advertised, nameof(options.AdvertisedAddress)), options.SiloPort, options.GatewayPort);
+        }
+        else
+        {
+            silo.ConfigureEndpoints(siloPort: options.SiloPort, gatewayPort: options.GatewayPort, listenOnAnyHostAddress: false);
+        }
+        if (options.ListenAddress is { Length: > 0 } listen)
+        {
+            var address = Address(listen, nameof(options.ListenAddress));
+            silo.Configure<EndpointOptions>(o =>
+            {
+                o.SiloListeningEndpoint = new IPEndPoint(address, options.SiloPort);
+                o.GatewayListeningEndpoint = new IPEndPoint(address, options.GatewayPort);
+            });
+        }
+        silo.UseLeadGrainsTls(options.Tls);
         return silo;
     }
+
+    private static IPAddress Address(string value, string name) => IPAddress.TryParse(value, out var address)
+        ? address
+        : throw new InvalidOperationException($"{LeadGrainsClusterOptions.Section}:{name} must be an IP address, not '{value}'.");
 }

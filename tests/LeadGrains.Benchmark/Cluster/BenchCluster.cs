@@ -50,6 +50,9 @@ public sealed class BenchCluster : IAsyncDisposable
             ["LeadGrains:Distribution:AutoDistribute"] = "false",
             ["Serilog:MinimumLevel:Default"] = "Warning",
             ["LeadGrains:Delivery:Enabled"] = webhookSink is null ? "false" : "true",
+            // Loopback only, and the figures in docs/PERFORMANCE.md were measured without TLS; what
+            // mutual TLS costs a multi-silo cluster is still to be measured.
+            ["LeadGrains:Tls:Enabled"] = "false",
         };
         if (webhookSink is not null)
         {
