@@ -9,7 +9,8 @@ public sealed class ClusterTlsOptions
 {
     /// <summary>
     /// On unless turned off on purpose: a process without certificates then refuses to start. Off
-    /// means plain TCP that any process reaching the ports can join — for tests that do not exercise TLS.
+    /// means plain TCP that any process reaching the ports can join: the in-memory test clusters, the API
+    /// tests' local host and the benchmark turn it off.
     /// </summary>
     public bool Enabled { get; set; } = true;
 

@@ -60,8 +60,8 @@ public static class ObservabilityExtensions
     }
 
     /// <summary>
-    /// The meter and trace source of code this host runs beyond Orleans and Npgsql (the grains' own
-    /// <c>LeadGrains</c> meter where a silo runs), so a front end without grains exports no empty one.
+    /// A meter and trace source of code this host runs beyond Orleans and Npgsql: the grains'
+    /// <c>LeadGrains</c>, added where a silo runs.
     /// </summary>
     public static IHostApplicationBuilder AddLeadGrainsTelemetrySource(this IHostApplicationBuilder builder, string name)
     {
