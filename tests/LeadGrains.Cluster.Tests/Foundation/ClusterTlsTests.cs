@@ -10,7 +10,7 @@ namespace LeadGrains.Cluster.Tests.Foundation;
 /// <summary>
 /// The gateways admit only clients whose certificate the cluster's CA issued: each test starts an
 /// Orleans client of its own, configured as the API's (<c>AddLeadGrainsClient</c>), against the
-/// fixture's two silos (TCP, mutual TLS), knowing everything an outsider could know (cluster id, service id, the
+/// fixture's silo (TCP, mutual TLS), knowing everything an outsider could know (cluster id, service id, the
 /// membership table, the CA's public certificate) and differing only in the certificate it holds.
 /// </summary>
 public sealed class ClusterTlsTests(TlsClusterFixture fixture) : IClassFixture<TlsClusterFixture>
