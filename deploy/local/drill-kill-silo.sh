@@ -20,7 +20,11 @@ done
 curl -fs -o /dev/null http://127.0.0.1:8080/health/ready || { echo "the cluster did not become ready"; exit 1; }
 
 client=src/LeadGrains.SampleApprovalClient/bin/Release/net10.0/LeadGrains.SampleApprovalClient.dll
-dotnet "$client" --demo --load "$leads" --ConnectionStrings:LeadGrains="$LEADGRAINS_CONNECTION" > "$log_dir/drill-client.log" 2>&1 &
+# The cluster admits only clients with a certificate of run.sh's local CA.
+tls=.local/tls
+dotnet "$client" --demo --load "$leads" --ConnectionStrings:LeadGrains="$LEADGRAINS_CONNECTION" \
+  --LeadGrains:Tls:CertificatePath="$tls/node.pem" --LeadGrains:Tls:KeyPath="$tls/node.key" \
+  --LeadGrains:Tls:CaCertificatePath="$tls/ca.pem" > "$log_dir/drill-client.log" 2>&1 &
 client_pid=$!
 sql() { psql -h 127.0.0.1 -p "$LEADGRAINS_PG_PORT" -U leadgrains -d leadgrains -tAq -c "$1"; }
 # Kill once the load is well under way: a fifth of the leads are in.

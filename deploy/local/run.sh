@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The one command to run LeadGrains locally. Starts the private PostgreSQL (which keeps its data
 # between runs), builds once (Release), applies the schema, then:
-#   run.sh              the API at http://127.0.0.1:8080 with its own silo (local mode)
-#   run.sh --silos N    N silo processes (LeadGrains.Silo) and the API as their Orleans client
+#   run.sh              the API at http://127.0.0.1:8080 with its own silo (local mode: LeadGrains.Local)
+#   run.sh --silos N    N silo processes (LeadGrains.Silo) and the API (LeadGrains.Api) as their Orleans client
 #   run.sh --demo       also load the demo dataset (either mode)
 # Ctrl-C stops every process this script started; PostgreSQL keeps running.
 # It prints a ready-to-use admin token (MFA, 12 h) for the local workspace; mint others with
@@ -38,6 +38,7 @@ API_PORT=8080
 API_URL="http://127.0.0.1:${API_PORT}"
 LOG_DIR="$LEADGRAINS_ROOT/.local/logs"
 API_DIR="$LEADGRAINS_ROOT/src/LeadGrains.Api/bin/Release/net10.0"
+LOCAL_DIR="$LEADGRAINS_ROOT/src/LeadGrains.Local/bin/Release/net10.0"
 SILO_DIR="$LEADGRAINS_ROOT/src/LeadGrains.Silo/bin/Release/net10.0"
 mkdir -p "$LOG_DIR"
 
@@ -64,6 +65,15 @@ export LeadGrains__Auth__SigningKey="$(cat "$KEY_FILE")"
 export LeadGrains__Auth__LocalMode=true
 LOCAL_WORKSPACE=10ca1000-0000-4000-8000-000000000001
 
+# Mutual TLS on the cluster's ports, loopback only: every local process presents .local/tls/node.pem,
+# issued by the local CA .local/tls/ca.pem, and accepts only peers that do (tls.sh makes them once).
+TLS_DIR="$LEADGRAINS_ROOT/.local/tls"
+deploy/local/tls.sh "$TLS_DIR"
+export LeadGrains__Tls__CertificatePath="$TLS_DIR/node.pem"
+export LeadGrains__Tls__KeyPath="$TLS_DIR/node.key"
+export LeadGrains__Tls__CaCertificatePath="$TLS_DIR/ca.pem"
+export LeadGrains__AdvertisedAddress=127.0.0.1
+
 listening() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 lg_sql() { psql -h 127.0.0.1 -p "$LEADGRAINS_PG_PORT" -U leadgrains -d leadgrains -v ON_ERROR_STOP=1 -tAq -c "$1"; }
 
@@ -83,7 +93,8 @@ for port in "${ports[@]}"; do
 done
 
 echo "[run] building (Release)"
-dotnet build src/LeadGrains.Api -c Release -nologo -v q -clp:ErrorsOnly
+# The local host references the API and the silo, so this builds all three.
+dotnet build src/LeadGrains.Local -c Release -nologo -v q -clp:ErrorsOnly
 
 echo "[run] applying the schema"
 dotnet "$SILO_DIR/LeadGrains.Silo.dll" --contentRoot "$SILO_DIR" migrate
@@ -139,14 +150,17 @@ for i in $(seq 1 "$silos"); do
   echo "[run] silo $i: pid $!, silo port $((11111 + i)), gateway $((30000 + i)), http://127.0.0.1:$((8090 + i)), log $log"
 done
 
-if [ "$silos" -eq 0 ]; then mode=cohosted; else mode=client; fi
+if [ "$silos" -eq 0 ]; then
+  mode="local mode, with its own silo"; api_host=("$LOCAL_DIR/LeadGrains.Local.dll" --contentRoot "$LOCAL_DIR")
+else
+  mode="client of $silos silo(s)"; api_host=("$API_DIR/LeadGrains.Api.dll" --contentRoot "$API_DIR")
+fi
 api_log="$LOG_DIR/api.log"
 # The API's logs go to this terminal and to its log file.
-dotnet "$API_DIR/LeadGrains.Api.dll" --contentRoot "$API_DIR" --urls "$API_URL" \
-  --LeadGrains:Mode=$mode > >(tee "$api_log") 2>&1 &
+dotnet "${api_host[@]}" --urls "$API_URL" > >(tee "$api_log") 2>&1 &
 api_pid=$!
 pids+=("$api_pid")
-echo "[run] API ($mode mode): pid $api_pid"
+echo "[run] API ($mode): pid $api_pid"
 
 echo "[run] waiting for $API_URL/health/ready"
 for attempt in $(seq 1 120); do
@@ -188,6 +202,10 @@ cat <<EOF
       webhooks   receiver http://127.0.0.1:$WEBHOOK_PORT/, what it gets in $LOG_DIR/webhooks.log
       delivery   deploy/local/delivery-demo.sh  (a demo assignment, delivered by e-mail and webhook)
       workspace  $LOCAL_WORKSPACE (local)
+      cluster    mutual TLS on 127.0.0.1; an Orleans client (e.g. the sample approval client) needs
+                 LeadGrains__Tls__CertificatePath=$TLS_DIR/node.pem
+                 LeadGrains__Tls__KeyPath=$TLS_DIR/node.key
+                 LeadGrains__Tls__CaCertificatePath=$TLS_DIR/ca.pem
 
       admin token (role admin, MFA, 12 h), e.g.
         export TOKEN=$admin_token

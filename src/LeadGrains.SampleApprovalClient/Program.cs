@@ -16,8 +16,8 @@ using Orleans.Configuration;
 //                                                                queues each distribution)
 //
 // Settings come from appsettings.json, the environment (ConnectionStrings__LeadGrains,
-// LeadGrains__ClusterId, LeadGrains__ServiceId) or --Key=value arguments
-// (--ConnectionStrings:LeadGrains=..., --LeadGrains:ClusterId=...).
+// LeadGrains__ClusterId, LeadGrains__ServiceId, LeadGrains__Tls__CertificatePath, ...KeyPath,
+// ...CaCertificatePath) or --Key=value arguments (--ConnectionStrings:LeadGrains=..., --LeadGrains:ClusterId=...).
 const string Actor = "sample-approval-client";
 
 var demo = args.Contains("--demo");
@@ -54,7 +54,8 @@ builder.UseOrleansClient(client => client
     {
         clustering.Invariant = "Npgsql";
         clustering.ConnectionString = connectionString;
-    }));
+    })
+    .UseClusterTls(builder.Configuration));
 
 using var host = builder.Build();
 // The client keeps waiting for a gateway to appear; a one-shot tool should give up and say why.

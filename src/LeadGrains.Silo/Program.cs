@@ -1,10 +1,11 @@
 using LeadGrains.Data;
+using LeadGrains.Hosting;
 using LeadGrains.Silo.Hosting;
 
 // A LeadGrains silo process: joins the cluster through the PostgreSQL membership table and serves
 // /health/live and /metrics on its own HTTP port (set with --urls).
 var builder = WebApplication.CreateBuilder(args);
-var options = builder.Configuration.GetSection(LeadGrainsClusterOptions.Section).Get<LeadGrainsClusterOptions>() ?? new();
+var options = LeadGrainsClusterOptions.From(builder.Configuration);
 
 if (args.Contains("migrate"))
 {
@@ -14,11 +15,7 @@ if (args.Contains("migrate"))
 }
 
 builder.AddLeadGrainsObservability("leadgrains-silo");
-if (options.MigrateOnStart)
-{
-    SchemaMigrator.Migrate(LeadGrainsClusterOptions.OwnerConnectionString(builder.Configuration));
-}
-builder.UseOrleans(silo => silo.UseLeadGrainsEndpoints(options).AddLeadGrainsSilo());
+builder.AddLeadGrainsSiloHost(options);
 
 var app = builder.Build();
 app.MapGet("/health/live", () => Results.Ok(new { status = "live" }));

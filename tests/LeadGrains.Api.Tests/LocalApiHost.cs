@@ -1,3 +1,5 @@
+extern alias local;
+
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Sockets;
@@ -11,7 +13,7 @@ using Npgsql;
 namespace LeadGrains.Api.Tests;
 
 /// <summary>
-/// The API in local (cohosted) mode, with its own silo, on a fresh PostgreSQL database that is
+/// The API in local mode (LeadGrains.Local: the API with its own silo), on a fresh PostgreSQL database that is
 /// dropped afterwards. Its Orleans ports and cluster id are unique, so it can run beside other
 /// test hosts and a developer's local cluster. Every response its clients receive is recorded
 /// (<see cref="ResponseRecorder"/>) for the contract and privacy checks.
@@ -31,7 +33,10 @@ public class LocalApiHost : IAsyncLifetime
             ? fromEnvironment
             : DefaultAppConnection;
     private readonly string database = $"lg_api_{Guid.NewGuid():N}";
-    private WebApplicationFactory<Program>? factory;
+    // The running host, whichever entry point it is (see Start).
+    private IAsyncDisposable? factory;
+    private Func<IServiceProvider>? services;
+    private Func<Uri, DelegatingHandler, HttpClient>? createClient;
 
     /// <summary>An anonymous client.</summary>
     public HttpClient Client { get; private set; } = null!;
@@ -44,7 +49,7 @@ public class LocalApiHost : IAsyncLifetime
 
     public AuthOptions Auth { get; } = new() { SigningKey = SigningKey, Issuer = "leadgrains-tests", Audience = "leadgrains-api" };
 
-    public IServiceProvider Services => factory!.Services;
+    public IServiceProvider Services => services!();
 
     public Tokens Tokens => new(Auth);
 
@@ -75,12 +80,30 @@ public class LocalApiHost : IAsyncLifetime
         AppConnectionString = new NpgsqlConnectionStringBuilder(appConnection) { Database = database }.ConnectionString;
         Database = NpgsqlDataSource.Create(ConnectionString);
         await BeforeApiStartsAsync();
-        factory = new WebApplicationFactory<Program>().WithWebHostBuilder(host =>
+        if (AsClusterClient)
+        {
+            Start(new WebApplicationFactory<Program>());
+        }
+        else
+        {
+            Start(new WebApplicationFactory<local::Program>());
+        }
+        Client = CreateClient();
+        // Start the host (and its silo) now, not inside the first test.
+        await Client.GetAsync("/health/live");
+    }
+
+    /// <summary>Configures and starts the host of <typeparamref name="TEntryPoint"/> (local::Program or the API's own).</summary>
+    private void Start<TEntryPoint>(WebApplicationFactory<TEntryPoint> created) where TEntryPoint : class
+    {
+        var configured = created.WithWebHostBuilder(host =>
         {
             host.UseSetting("ConnectionStrings:LeadGrains", AppConnectionString)
                 .UseSetting("ConnectionStrings:LeadGrainsOwner", ConnectionString)
-                .UseSetting("LeadGrains:Mode", "cohosted")
                 .UseSetting("LeadGrains:MigrateOnStart", "true")
+                // The API reaches its own silo in process; mutual TLS on the cluster's ports is the
+                // subject of the cluster tests' ClusterTlsTests, so these hosts open theirs without it.
+                .UseSetting("LeadGrains:Tls:Enabled", "false")
                 .UseSetting("LeadGrains:ClusterId", $"api-tests-{Guid.NewGuid():N}")
                 .UseSetting("LeadGrains:SiloPort", FreeTcpPort().ToString())
                 .UseSetting("LeadGrains:GatewayPort", FreeTcpPort().ToString())
@@ -95,14 +118,17 @@ public class LocalApiHost : IAsyncLifetime
         if (ServeOverTcp)
         {
             var port = FreeTcpPort();
-            factory.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, port));
-            factory.StartServer();
+            configured.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, port));
+            configured.StartServer();
             BaseAddress = new Uri($"http://127.0.0.1:{port}/");
         }
-        Client = CreateClient();
-        // Start the host (and its silo) now, not inside the first test.
-        await Client.GetAsync("/health/live");
+        services = () => configured.Services;
+        createClient = (address, recorder) => configured.CreateDefaultClient(address, recorder);
+        factory = configured;
     }
+
+    /// <summary>The API alone, as an Orleans client of a cluster the subclass starts (<see cref="BeforeApiStartsAsync"/>), instead of LeadGrains.Local.</summary>
+    protected virtual bool AsClusterClient => false;
 
     /// <summary>Runs once the database exists and before the API starts (e.g. to start silos it will join).</summary>
     protected virtual Task BeforeApiStartsAsync() => Task.CompletedTask;
@@ -115,7 +141,7 @@ public class LocalApiHost : IAsyncLifetime
     /// <summary>A client whose requests name another address (the host's management port, say).</summary>
     public HttpClient CreateClientAt(Uri address, string? token = null)
     {
-        var client = factory!.CreateDefaultClient(address, new ResponseRecorder());
+        var client = createClient!(address, new ResponseRecorder());
         if (token is not null)
         {
             client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);

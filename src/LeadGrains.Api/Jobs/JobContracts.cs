@@ -1,4 +1,4 @@
-using LeadGrains.Grains.Jobs;
+using LeadGrains.Abstractions.Jobs;
 
 namespace LeadGrains.Api.Jobs;
 

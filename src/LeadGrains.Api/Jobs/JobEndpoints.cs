@@ -2,7 +2,7 @@ using LeadGrains.Api.Audit;
 using LeadGrains.Api.Auth;
 using LeadGrains.Api.Errors;
 using LeadGrains.Api.OpenApi;
-using LeadGrains.Grains.Jobs;
+using LeadGrains.Abstractions.Jobs;
 using Microsoft.AspNetCore.Mvc;
 
 namespace LeadGrains.Api.Jobs;

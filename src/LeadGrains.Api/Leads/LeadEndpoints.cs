@@ -7,7 +7,6 @@ using LeadGrains.Api.OpenApi;
 using LeadGrains.Api.Paging;
 using LeadGrains.Api.RateLimiting;
 using LeadGrains.Domain.Leads;
-using LeadGrains.Grains.Jobs;
 using Microsoft.AspNetCore.Mvc;
 
 namespace LeadGrains.Api.Leads;
@@ -104,7 +103,7 @@ public static class LeadEndpoints
         {
             return Guid.CreateVersion7();
         }
-        var forgottenBefore = clock.GetUtcNow() - IdempotencyKeyCleanupJob.KeyRetention;
+        var forgottenBefore = clock.GetUtcNow() - IdempotencyKeyRetention.Period;
         for (var generation = 0; ; generation++)
         {
             var leadId = LeadIds.ForIdempotencyKey(workspaceId, idempotencyKey, generation);

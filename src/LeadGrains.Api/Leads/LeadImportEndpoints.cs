@@ -4,7 +4,6 @@ using LeadGrains.Api.Errors;
 using LeadGrains.Api.Hosting;
 using LeadGrains.Api.OpenApi;
 using LeadGrains.Api.RateLimiting;
-using LeadGrains.Grains.Leads;
 
 namespace LeadGrains.Api.Leads;
 

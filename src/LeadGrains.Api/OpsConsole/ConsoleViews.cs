@@ -4,7 +4,7 @@ using LeadGrains.Api.Audit;
 using LeadGrains.Api.Jobs;
 using LeadGrains.Api.Niches;
 using LeadGrains.Api.Paging;
-using LeadGrains.Grains.Jobs;
+using LeadGrains.Abstractions.Jobs;
 using Npgsql;
 
 namespace LeadGrains.Api.OpsConsole;

@@ -3,7 +3,7 @@ using LeadGrains.Api.Auth;
 using LeadGrains.Api.Jobs;
 using LeadGrains.Api.OpenApi;
 using LeadGrains.Api.Paging;
-using LeadGrains.Grains.Jobs;
+using LeadGrains.Abstractions.Jobs;
 
 namespace LeadGrains.Api.Reconciliation;
 

@@ -1,3 +1,4 @@
+using LeadGrains.Domain.Leads;
 using Npgsql;
 
 namespace LeadGrains.Grains.Jobs;
@@ -13,10 +14,7 @@ public sealed class IdempotencyKeyCleanupJob(NpgsqlDataSource db) : RetentionCle
 
     public override TimeSpan Period => TimeSpan.FromDays(1);
 
-    /// <summary>How long a key is remembered; a lead's key reused after that names a new lead (<c>LeadIds</c>).</summary>
-    public static readonly TimeSpan KeyRetention = TimeSpan.FromDays(7);
-
-    public override TimeSpan Retention => KeyRetention;
+    public override TimeSpan Retention => IdempotencyKeyRetention.Period;
 
     protected override string DeleteOlderThanCutoff => "DELETE FROM api_idempotency_keys WHERE created_at < @cutoff";
 

@@ -1,3 +1,4 @@
+using LeadGrains.Abstractions.Jobs;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 

@@ -1,3 +1,4 @@
+using LeadGrains.Abstractions.Jobs;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 

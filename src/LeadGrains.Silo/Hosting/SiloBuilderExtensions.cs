@@ -1,5 +1,6 @@
+using System.Net;
 using LeadGrains.Grains;
-using Microsoft.Extensions.DependencyInjection.Extensions;
+using LeadGrains.Hosting;
 using Npgsql;
 using Orleans.Configuration;
 using Orleans.Dashboard;
@@ -7,8 +8,8 @@ using Orleans.Dashboard;
 namespace LeadGrains.Silo.Hosting;
 
 /// <summary>
-/// Everything that makes an Orleans silo a LeadGrains silo, shared by the silo host, the API's
-/// co-hosted local mode and the test clusters, so all of them run the same configuration.
+/// Everything that makes an Orleans silo a LeadGrains silo, shared by the silo host, the local
+/// all-in-one process and the test clusters, so all of them run the same configuration.
 /// </summary>
 public static class SiloBuilderExtensions
 {
@@ -45,7 +46,11 @@ public static class SiloBuilderExtensions
         return silo;
     }
 
-    /// <summary>Cluster identity and endpoints from <see cref="LeadGrainsClusterOptions"/>.</summary>
+    /// <summary>
+    /// Cluster identity, endpoints and mutual TLS from <see cref="LeadGrainsClusterOptions"/>: the
+    /// silo and gateway ports are bound to one configured address (the advertised one unless
+    /// <c>ListenAddress</c> says otherwise), never to every interface unless told to.
+    /// </summary>
     public static ISiloBuilder UseLeadGrainsEndpoints(this ISiloBuilder silo, LeadGrainsClusterOptions options)
     {
         silo.Configure<ClusterOptions>(o =>
@@ -53,19 +58,28 @@ public static class SiloBuilderExtensions
             o.ClusterId = options.ClusterId;
             o.ServiceId = options.ServiceId;
         });
-        silo.ConfigureEndpoints(siloPort: options.SiloPort, gatewayPort: options.GatewayPort, listenOnAnyHostAddress: false);
+        if (options.AdvertisedAddress is { Length: > 0 } advertised)
+        {
+            silo.ConfigureEndpoints(Address(advertised, nameof(options.AdvertisedAddress)), options.SiloPort, options.GatewayPort);
+        }
+        else
+        {
+            silo.ConfigureEndpoints(siloPort: options.SiloPort, gatewayPort: options.GatewayPort, listenOnAnyHostAddress: false);
+        }
+        if (options.ListenAddress is { Length: > 0 } listen)
+        {
+            var address = Address(listen, nameof(options.ListenAddress));
+            silo.Configure<EndpointOptions>(o =>
+            {
+                o.SiloListeningEndpoint = new IPEndPoint(address, options.SiloPort);
+                o.GatewayListeningEndpoint = new IPEndPoint(address, options.GatewayPort);
+            });
+        }
+        silo.UseLeadGrainsTls(options.Tls);
         return silo;
     }
 
-    /// <summary>Registers the process's shared data source, built from <c>ConnectionStrings:LeadGrains</c> and <c>LeadGrains:Database</c>.</summary>
-    public static IServiceCollection AddLeadGrainsData(this IServiceCollection services)
-    {
-        services.TryAddSingleton(sp =>
-        {
-            var configuration = sp.GetRequiredService<IConfiguration>();
-            return Data.LeadGrainsDataSource.Create(LeadGrainsClusterOptions.ConnectionString(configuration),
-                configuration.GetSection(Data.DatabaseTimeouts.Section).Get<Data.DatabaseTimeouts>());
-        });
-        return services;
-    }
+    private static IPAddress Address(string value, string name) => IPAddress.TryParse(value, out var address)
+        ? address
+        : throw new InvalidOperationException($"{LeadGrainsClusterOptions.Section}:{name} must be an IP address, not '{value}'.");
 }

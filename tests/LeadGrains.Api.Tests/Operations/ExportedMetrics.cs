@@ -1,7 +1,7 @@
 using System.Net;
 using LeadGrains.Api.Tests.Endpoints;
 using LeadGrains.Api.Tests.Infrastructure;
-using LeadGrains.Grains.Jobs;
+using LeadGrains.Abstractions.Jobs;
 using LeadGrains.Grains.Operations;
 using Microsoft.Extensions.DependencyInjection;
 

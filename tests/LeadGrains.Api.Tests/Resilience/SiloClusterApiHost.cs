@@ -21,12 +21,13 @@ public sealed class SiloClusterApiHost : LocalApiHost
 
     protected override IReadOnlyDictionary<string, string> Settings => new Dictionary<string, string>
     {
-        ["LeadGrains:Mode"] = "client",
         ["LeadGrains:ClusterId"] = Cluster.Options.ClusterId,
         ["LeadGrains:ServiceId"] = Cluster.Options.ServiceId,
         // Short, so the tests that honour it do not wait long.
         ["LeadGrains:Api:RetryAfter"] = "00:00:01",
     };
+
+    protected override bool AsClusterClient => true;
 
     protected override async Task BeforeApiStartsAsync()
     {

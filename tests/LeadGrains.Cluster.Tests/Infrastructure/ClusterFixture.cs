@@ -32,6 +32,9 @@ public class ClusterFixture : IAsyncLifetime
         builder.Properties["LeadGrains:Distribution:SweepInterval"] = "01:00:00";
         // Delivery has its own fixture; elsewhere assignments are only recorded.
         builder.Properties["LeadGrains:Delivery:Enabled"] = "false";
+        // Test clusters connect in memory, with no socket to guard; mutual TLS over real TCP is the
+        // subject of TlsClusterFixture.
+        builder.Properties["LeadGrains:Tls:Enabled"] = "false";
         Configure(builder);
         builder.AddSiloBuilderConfigurator<TestSiloConfigurator>();
         builder.AddClientBuilderConfigurator<TestClientConfigurator>();

@@ -1,9 +1,13 @@
+using LeadGrains.Hosting;
 using Microsoft.Extensions.Configuration;
 using Orleans.TestingHost;
 
 namespace LeadGrains.Cluster.Tests.Infrastructure;
 
-/// <summary>The test client finds gateways the way the API and the approval service do: through the PostgreSQL membership table.</summary>
+/// <summary>
+/// The test client finds gateways the way the API and the approval service do: through the
+/// PostgreSQL membership table, over mutual TLS.
+/// </summary>
 public sealed class TestClientConfigurator : IClientBuilderConfigurator
 {
     public void Configure(IConfiguration configuration, IClientBuilder clientBuilder) =>
@@ -12,5 +16,6 @@ public sealed class TestClientConfigurator : IClientBuilderConfigurator
             {
                 o.Invariant = "Npgsql";
                 o.ConnectionString = configuration.GetConnectionString("LeadGrains");
-            });
+            })
+            .UseLeadGrainsTls(LeadGrainsClusterOptions.From(configuration).Tls);
 }

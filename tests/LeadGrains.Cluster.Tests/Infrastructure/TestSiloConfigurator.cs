@@ -1,6 +1,7 @@
 using LeadGrains.Grains;
 using LeadGrains.Grains.Delivery;
 using LeadGrains.Grains.Distribution;
+using LeadGrains.Hosting;
 using LeadGrains.Silo.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Time.Testing;
@@ -10,12 +11,13 @@ using Orleans.TestingHost;
 
 namespace LeadGrains.Cluster.Tests.Infrastructure;
 
-/// <summary>The production silo configuration, with membership timings shortened so a killed silo is noticed in seconds.</summary>
+/// <summary>The production silo configuration (mutual TLS included), with membership timings shortened so a killed silo is noticed in seconds.</summary>
 public sealed class TestSiloConfigurator : ISiloConfigurator
 {
     public void Configure(ISiloBuilder siloBuilder)
     {
         siloBuilder.AddLeadGrainsSilo();
+        siloBuilder.UseLeadGrainsTls(LeadGrainsClusterOptions.From(siloBuilder.Configuration).Tls);
         // Drills fail or hold distributions through this probe; production's does nothing.
         siloBuilder.Services.AddSingleton<DistributionInterruptions>();
         siloBuilder.Services.AddSingleton<IDistributionProbe>(sp => sp.GetRequiredService<DistributionInterruptions>());

@@ -1,9 +1,9 @@
 using Dapper;
+using LeadGrains.Abstractions.Jobs;
 using LeadGrains.Abstractions.Leads;
 using LeadGrains.Abstractions.Niches;
 using LeadGrains.Cluster.Tests.Infrastructure;
 using LeadGrains.Grains.Distribution;
-using LeadGrains.Grains.Jobs;
 using static LeadGrains.Cluster.Tests.Infrastructure.Scenario;
 
 namespace LeadGrains.Cluster.Tests.Pipeline;

@@ -1,4 +1,4 @@
-namespace LeadGrains.Silo.Hosting;
+namespace LeadGrains.Hosting;
 
 /// <summary>
 /// The settings every LeadGrains process reads (section <c>LeadGrains</c>, plus the connection
@@ -20,8 +20,29 @@ public sealed class LeadGrainsClusterOptions
     /// <summary>Port clients (the API, the approval service) connect to.</summary>
     public int GatewayPort { get; set; } = 30000;
 
+    /// <summary>
+    /// The IP address other silos and clients reach this silo at, written to the membership table.
+    /// Unset, Orleans takes the machine's first IPv4 address; the local hosts' appsettings.json say
+    /// 127.0.0.1, so a developer's cluster is never reachable from the network.
+    /// </summary>
+    public string? AdvertisedAddress { get; set; }
+
+    /// <summary>
+    /// The IP address the silo and gateway ports are bound to; unset, the advertised address (one
+    /// interface, never all of them). <c>0.0.0.0</c> binds every interface, only when said so (e.g.
+    /// in a container whose advertised address belongs to the host).
+    /// </summary>
+    public string? ListenAddress { get; set; }
+
+    /// <summary>Mutual TLS between silos and between clients and gateways (section <c>LeadGrains:Tls</c>).</summary>
+    public ClusterTlsOptions Tls { get; set; } = new();
+
     /// <summary>Apply the schema migrations at start-up (the migrate command does the same on demand).</summary>
     public bool MigrateOnStart { get; set; } = true;
+
+    /// <summary>The section as configured, defaults where it is silent.</summary>
+    public static LeadGrainsClusterOptions From(IConfiguration configuration) =>
+        configuration.GetSection(Section).Get<LeadGrainsClusterOptions>() ?? new();
 
     /// <summary>The application role's connection: what silos and the API run with.</summary>
     public static string ConnectionString(IConfiguration configuration) =>

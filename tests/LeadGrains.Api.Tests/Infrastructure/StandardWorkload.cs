@@ -1,6 +1,6 @@
 using LeadGrains.Workload;
 
-namespace LeadGrains.Cluster.Tests.Infrastructure;
+namespace LeadGrains.Api.Tests.Infrastructure;
 
 /// <summary>Workloads from the benchmark's generator (tests/LeadGrains.Workload), so tests use the same realistic shapes as the benchmark.</summary>
 public static class StandardWorkload

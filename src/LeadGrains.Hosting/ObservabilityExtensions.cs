@@ -1,4 +1,3 @@
-using LeadGrains.Grains;
 using Npgsql;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
@@ -8,7 +7,7 @@ using Serilog;
 using Serilog.Formatting.Compact;
 using Serilog.Formatting.Display;
 
-namespace LeadGrains.Silo.Hosting;
+namespace LeadGrains.Hosting;
 
 /// <summary>Logs (Serilog, readable or JSON) and OpenTelemetry metrics and traces, the same for every LeadGrains process.</summary>
 public static class ObservabilityExtensions
@@ -46,19 +45,36 @@ public static class ObservabilityExtensions
         var telemetry = builder.Services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService(serviceName, serviceInstanceId: Environment.MachineName + ":" + Environment.ProcessId))
             .WithMetrics(metrics => metrics
-                .AddMeter("Microsoft.Orleans", LeadGrainsTelemetry.MeterName, "Npgsql")
+                .AddMeter("Microsoft.Orleans", "Npgsql")
                 .AddRuntimeInstrumentation()
                 .AddPrometheusExporter());
-        if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+        if (TracesExported(builder.Configuration))
         {
-            // Spans only where they are exported: a listener without an exporter would still build an
-            // activity for every grain call and database command on the distribution path.
             telemetry
                 .WithTracing(tracing => tracing
-                    .AddSource("Microsoft.Orleans.Application", "Microsoft.Orleans.Runtime", LeadGrainsTelemetry.ActivitySourceName)
+                    .AddSource("Microsoft.Orleans.Application", "Microsoft.Orleans.Runtime")
                     .AddNpgsql())
                 .UseOtlpExporter();
         }
         return builder;
     }
+
+    /// <summary>
+    /// A meter and trace source of code this host runs beyond Orleans and Npgsql: the grains'
+    /// <c>LeadGrains</c>, added where a silo runs.
+    /// </summary>
+    public static IHostApplicationBuilder AddLeadGrainsTelemetrySource(this IHostApplicationBuilder builder, string name)
+    {
+        var telemetry = builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddMeter(name));
+        if (TracesExported(builder.Configuration))
+        {
+            telemetry.WithTracing(tracing => tracing.AddSource(name));
+        }
+        return builder;
+    }
+
+    // Spans only where they are exported: a listener without an exporter would still build an
+    // activity for every grain call and database command on the distribution path.
+    private static bool TracesExported(IConfiguration configuration) =>
+        !string.IsNullOrWhiteSpace(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
 }

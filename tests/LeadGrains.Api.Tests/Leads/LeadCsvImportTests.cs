@@ -1,24 +1,29 @@
 using Dapper;
 using LeadGrains.Abstractions.Niches;
 using LeadGrains.Abstractions.Workspaces;
-using LeadGrains.Cluster.Tests.Infrastructure;
-using LeadGrains.Grains.Leads;
+using LeadGrains.Api.Leads;
+using LeadGrains.Api.Tests.Infrastructure;
 using LeadGrains.Workload;
+using Microsoft.Extensions.DependencyInjection;
 
-namespace LeadGrains.Cluster.Tests.Pipeline;
+namespace LeadGrains.Api.Tests.Leads;
 
-public sealed class CsvImportTests(ClusterFixture fixture) : IClassFixture<ClusterFixture>
+/// <summary>The CSV import the API runs, driven straight at the local host's grains with a generated workload.</summary>
+[Collection(ApiCollection.Name)]
+public sealed class LeadCsvImportTests(LocalApiHost host)
 {
+    private IGrainFactory Grains => host.Services.GetRequiredService<IGrainFactory>();
+
     [Fact]
     public async Task Ten_thousand_rows_import_with_malformed_duplicate_and_unknown_niche_rows_reported_by_line()
     {
         var workload = StandardWorkload.Generate(WorkloadParameters.W1 with { Workspaces = 1, Niches = 3, Providers = 20, Leads = 10_000, Seed = 11 });
         var niches = File.ReadLines(Path.Combine(workload, "niches.csv")).Skip(1).Select(l => l.Split(',')).ToList();
         var workspaceId = Guid.Parse(niches[0][2]);
-        await fixture.Grains.GetGrain<IWorkspaceGrain>(workspaceId).Create("imported");
+        await Grains.GetGrain<IWorkspaceGrain>(workspaceId).Create("imported");
         foreach (var niche in niches)
         {
-            await fixture.Grains.GetGrain<INicheGrain>(Guid.Parse(niche[0])).Create(new CreateNicheCommand(workspaceId, niche[1],
+            await Grains.GetGrain<INicheGrain>(Guid.Parse(niche[0])).Create(new CreateNicheCommand(workspaceId, niche[1],
                 [new LevelDefinition("Exclusive", 1, 1, 4900, true)]));
         }
         var lines = File.ReadAllLines(Path.Combine(workload, "leads.csv"));
@@ -33,7 +38,7 @@ public sealed class CsvImportTests(ClusterFixture fixture) : IClassFixture<Clust
         await File.WriteAllLinesAsync(path, lines);
 
         await using var csv = File.OpenRead(path);
-        var report = await new LeadCsvImport(fixture.Grains).Import(csv, workspaceId, CancellationToken.None);
+        var report = await new LeadCsvImport(Grains).Import(csv, workspaceId, CancellationToken.None);
 
         Assert.Equal([3L, 20, 30, 40], report.Rejected.Select(r => r.Line));
         Assert.Contains("fields", report.Rejected[0].Reason);
@@ -42,7 +47,7 @@ public sealed class CsvImportTests(ClusterFixture fixture) : IClassFixture<Clust
         Assert.Contains("lead_id", report.Rejected[3].Reason);
         Assert.True(report.Duplicates >= 1);
         Assert.Equal(10_000, report.Accepted + report.Duplicates + report.Rejected.Count);
-        await using var connection = await fixture.Db.OpenConnectionAsync();
+        await using var connection = await host.Database.OpenConnectionAsync();
         Assert.Equal(report.Accepted, await connection.QuerySingleAsync<long>(
             "SELECT count(*) FROM leads WHERE workspace_id = @workspaceId AND status = 'pending'", new { workspaceId }));
         Assert.Equal(report.Duplicates, await connection.QuerySingleAsync<long>(
@@ -50,7 +55,7 @@ public sealed class CsvImportTests(ClusterFixture fixture) : IClassFixture<Clust
 
         // Importing the same file again is harmless: every row is already known.
         await using var again = File.OpenRead(path);
-        var second = await new LeadCsvImport(fixture.Grains).Import(again, workspaceId, CancellationToken.None);
+        var second = await new LeadCsvImport(Grains).Import(again, workspaceId, CancellationToken.None);
         Assert.Equal(0, second.Accepted);
         Assert.Equal(report.Accepted + report.Duplicates, second.Duplicates);
     }

@@ -2,12 +2,12 @@ using Npgsql;
 using Orleans.Configuration;
 using Orleans.Dashboard;
 
-namespace LeadGrains.Silo.Hosting;
+namespace LeadGrains.Hosting;
 
 /// <summary>How a process outside the silos (the API in cluster mode, the approval service) joins as an Orleans client.</summary>
 public static class ClientBuilderExtensions
 {
-    /// <summary>Finds the gateways through the ADO.NET membership table; also hosts the dashboard's client side.</summary>
+    /// <summary>Finds the gateways through the ADO.NET membership table and talks to them over mutual TLS; also hosts the dashboard's client side.</summary>
     public static IClientBuilder AddLeadGrainsClient(this IClientBuilder client, LeadGrainsClusterOptions options)
     {
         client.Services.AddLeadGrainsData();
@@ -21,6 +21,7 @@ public static class ClientBuilderExtensions
             clustering.Invariant = "Npgsql";
             clustering.DataSource = dataSource;
         }));
+        client.UseLeadGrainsTls(options.Tls);
         client.AddActivityPropagation();
         client.AddDashboard();
         return client;

@@ -4,7 +4,7 @@ using CsvHelper.Configuration;
 using LeadGrains.Abstractions.Leads;
 using LeadGrains.Domain.Leads;
 
-namespace LeadGrains.Grains.Leads;
+namespace LeadGrains.Api.Leads;
 
 /// <summary>The outcome of one import: counts, and every rejected row with its line and reason.</summary>
 public sealed record LeadImportReport(int Accepted, int Duplicates, IReadOnlyList<LeadImportRejection> Rejected);
