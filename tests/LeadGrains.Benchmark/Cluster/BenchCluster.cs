@@ -64,7 +64,8 @@ public sealed class BenchCluster : IAsyncDisposable
         // A setting to try without editing src, e.g. LeadGrains__Distribution__CommitLanes=1.
         builder.Configuration.AddEnvironmentVariables();
         builder.AddLeadGrainsObservability("leadgrains-bench");
-        var options = new LeadGrainsClusterOptions { ClusterId = clusterId, ServiceId = "leadgrains-bench", MigrateOnStart = false };
+        // From the settings above (cluster id, no migration, no TLS); the ports are set below.
+        var options = LeadGrainsClusterOptions.From(builder.Configuration);
         var silos = new List<Process>();
 
         if (siloProcesses == 0)
