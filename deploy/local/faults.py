@@ -78,7 +78,9 @@ class Cluster:
         self.api = None
         self.env = {
             **os.environ,
-            "ConnectionStrings__LeadGrains": f"Host=127.0.0.1;Port={PG_PORT};Username=leadgrains;Password=leadgrains;Database={DATABASE}",
+            # Silos and the API run as the application role; only the migrate command uses the owner.
+            "ConnectionStrings__LeadGrains": f"Host=127.0.0.1;Port={PG_PORT};Username=leadgrains_app;Password=leadgrains_app;Database={DATABASE}",
+            "ConnectionStrings__LeadGrainsOwner": f"Host=127.0.0.1;Port={PG_PORT};Username=leadgrains;Password=leadgrains;Database={DATABASE}",
             "LeadGrains__ClusterId": CLUSTER_ID,
             "LeadGrains__MigrateOnStart": "false",
             "LeadGrains__Delivery__Enabled": "false",
@@ -128,7 +130,7 @@ class Cluster:
         out = open(f"{LOG_DIR}/api.log", "a")
         self.api = subprocess.Popen(
             ["dotnet", f"{API_DIR}/LeadGrains.Api.dll", "--contentRoot", API_DIR,
-             "--urls", f"http://127.0.0.1:{self.args.http_port}", "--LeadGrains:Mode=client"],
+             "--urls", f"http://127.0.0.1:{self.args.http_port}"],
             env=self.env, stdout=out, stderr=subprocess.STDOUT)
         deadline = time.time() + 180
         while time.time() < deadline:

@@ -18,6 +18,12 @@ if [ "$serving" != "$PG_DATA" ]; then
   echo "[faults] PostgreSQL on port $LEADGRAINS_PG_PORT serves $serving, not this checkout's $PG_DATA: set LEADGRAINS_PG_PORT to a port of your own" >&2
   exit 1
 fi
+# Mutual TLS on the cluster's ports, as in production: every silo and the API present the local
+# CA's certificate (tls.sh makes it once, as run.sh does).
+deploy/local/tls.sh "$LEADGRAINS_ROOT/.local/tls"
+export LeadGrains__Tls__CertificatePath="$LEADGRAINS_ROOT/.local/tls/node.pem"
+export LeadGrains__Tls__KeyPath="$LEADGRAINS_ROOT/.local/tls/node.key"
+export LeadGrains__Tls__CaCertificatePath="$LEADGRAINS_ROOT/.local/tls/ca.pem"
 dotnet build src/LeadGrains.Api -c Release -nologo -v q -clp:ErrorsOnly
 dotnet build src/LeadGrains.Silo -c Release -nologo -v q -clp:ErrorsOnly
 exec /usr/bin/python3 deploy/local/faults.py "$@"

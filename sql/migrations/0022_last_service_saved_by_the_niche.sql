@@ -6,19 +6,23 @@
 -- assignments themselves, which are written anyway:
 --
 --   last received = greatest(subscriptions.last_received_at,
---                            latest assignment of the subscription in a run after niches.service_saved_until)
+--                            latest assignment of the subscription in a run after the niche's watermark)
 --
--- niches.service_saved_until is the niche's watermark: every assignment of its runs that started at
--- or before it is reflected in its subscriptions' last_received_at. The niche advances it only past
+-- niche_services_saved.saved_until is the niche's watermark: every assignment of its runs that
+-- started at or before it is reflected in its subscriptions' last_received_at. It has a table of its
+-- own, not a column of niches, so a save never takes the niche row the group commit locks. The niche advances it only past
 -- leads whose recording it has seen, so a run recorded later than a save still counts. Whoever
 -- reads a last service (the niche grain on activation, the API) reads it through
 -- subscriptions_last_received, so no reader sees an older value than the assignments say.
 
--- Existing rows were written by the old function in the same transaction as their runs: all saved.
-ALTER TABLE niches ADD COLUMN service_saved_until timestamptz NOT NULL DEFAULT '-infinity';
-UPDATE niches n SET service_saved_until = r.latest
-  FROM (SELECT niche_id, max(started_at) AS latest FROM distribution_runs GROUP BY niche_id) r
- WHERE r.niche_id = n.id;
+-- A niche without a row has saved nothing yet ('-infinity'). Existing last services were written by
+-- the old function in the same transaction as their runs: all saved.
+CREATE TABLE niche_services_saved (
+    niche_id     uuid PRIMARY KEY,
+    saved_until  timestamptz NOT NULL
+);
+INSERT INTO niche_services_saved (niche_id, saved_until)
+SELECT niche_id, max(started_at) FROM distribution_runs GROUP BY niche_id;
 
 -- The subscriptions of the given niches with their last service (null if never served), and
 -- whether that is the saved value (false: only the assignments say it yet).
@@ -28,33 +32,34 @@ LANGUAGE sql STABLE AS $$
     SELECT s.id, greatest(s.last_received_at, u.served_at), u.served_at IS NULL OR u.served_at <= s.last_received_at
       FROM subscriptions s
       LEFT JOIN (SELECT a.subscription_id, max(a.assigned_at) AS served_at
-                   FROM niches n
-                   JOIN distribution_runs r ON r.niche_id = n.id AND r.started_at > n.service_saved_until
+                   FROM unnest(p_niches) AS n(id)
+                   LEFT JOIN niche_services_saved w ON w.niche_id = n.id
+                   JOIN distribution_runs r ON r.niche_id = n.id AND r.started_at > coalesce(w.saved_until, '-infinity')
                    JOIN lead_assignments a ON a.lead_id = r.lead_id AND a.niche_id = n.id
-                  WHERE n.id = ANY(p_niches)
                   GROUP BY a.subscription_id) u ON u.subscription_id = s.id
      WHERE s.niche_id = ANY(p_niches)
 $$;
 
 -- Saves a niche's last services and, when every one of them was saved, moves its watermark to
--- p_until (never back). Locks the niche first, as record_distributions does, then skips any
--- subscription row another transaction holds (a pause or a reactivation): those stay for the next
--- save, and the watermark stays where it was. So a save never waits on a subscription and never
--- deadlocks with the group commit. Returns the subscriptions saved.
+-- p_until (never back). It skips any subscription row another transaction holds (a pause or a
+-- reactivation): those stay for the next save, and the watermark stays where it was. It takes no
+-- row the group commit locks but those subscriptions, and waits on none of them, so it never
+-- delays a commit by more than its own short statement and never deadlocks with one. Returns the
+-- subscriptions saved.
 CREATE FUNCTION save_services(p_niche uuid, p_subscriptions uuid[], p_served_at timestamptz[], p_until timestamptz)
 RETURNS uuid[]
 LANGUAGE plpgsql AS $$
 DECLARE
     v_locked uuid[];
 BEGIN
-    PERFORM 1 FROM niches WHERE id = p_niche FOR NO KEY UPDATE;
     v_locked := ARRAY(SELECT s.id FROM subscriptions s WHERE s.id = ANY(p_subscriptions) AND s.niche_id = p_niche
                        ORDER BY s.id FOR NO KEY UPDATE SKIP LOCKED);
     UPDATE subscriptions s SET last_received_at = greatest(s.last_received_at, x.served_at)
       FROM unnest(p_subscriptions, p_served_at) AS x(id, served_at)
      WHERE s.id = x.id AND s.id = ANY(v_locked);
     IF cardinality(v_locked) = cardinality(p_subscriptions) THEN
-        UPDATE niches SET service_saved_until = greatest(service_saved_until, p_until) WHERE id = p_niche;
+        INSERT INTO niche_services_saved AS w (niche_id, saved_until) VALUES (p_niche, p_until)
+        ON CONFLICT (niche_id) DO UPDATE SET saved_until = greatest(w.saved_until, excluded.saved_until);
     END IF;
     RETURN v_locked;
 END $$;

@@ -83,7 +83,7 @@ public sealed class LastServiceTests(UnsavedServicesFixture fixture) : IClassFix
         Assert.All(services, x => Assert.Equal(x.Assigned, x.Saved));
         await using var connection = await fixture.Db.OpenConnectionAsync();
         var (watermark, lastRun) = await connection.QuerySingleAsync<(DateTime, DateTime)>("""
-            SELECT n.service_saved_until, (SELECT max(started_at) FROM distribution_runs WHERE niche_id = n.id) FROM niches n WHERE n.id = @id
+            SELECT w.saved_until, (SELECT max(started_at) FROM distribution_runs WHERE niche_id = w.niche_id) FROM niche_services_saved w WHERE w.niche_id = @id
             """, new { id = niche.NicheId });
         Assert.Equal(lastRun, watermark);
     }
@@ -117,7 +117,8 @@ public sealed class LastServiceTests(UnsavedServicesFixture fixture) : IClassFix
     }
 
     private static Task<DateTime> Watermark(Npgsql.NpgsqlConnection connection, Guid nicheId) =>
-        connection.QuerySingleAsync<DateTime>("SELECT service_saved_until FROM niches WHERE id = @nicheId", new { nicheId });
+        connection.QuerySingleAsync<DateTime>(
+            "SELECT coalesce((SELECT saved_until FROM niche_services_saved WHERE niche_id = @nicheId), '-infinity')", new { nicheId });
 
     /// <summary>Per subscription: the saved last_received_at, what subscriptions_last_received says, and its latest assignment.</summary>
     private async Task<List<Service>> Services(Guid nicheId)
