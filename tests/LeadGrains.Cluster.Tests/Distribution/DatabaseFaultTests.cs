@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Diagnostics.Metrics;
 using Dapper;
 using LeadGrains.Abstractions.Leads;
 using LeadGrains.Cluster.Tests.Infrastructure;
@@ -44,7 +43,7 @@ public sealed class DatabaseFaultTests(ShortCommandTimeoutClusterFixture fixture
             leads.Add(await s.Lead(niche));
         }
         var groups = new ConcurrentBag<(int Size, string Outcome)>();
-        using var listener = ListenToGroups(groups);
+        using var listener = GroupCommitListener.Start(groups);
 
         // The niche's row lock, held by another transaction: record_distributions waits on it until the command times out.
         await using (var blocker = await fixture.Db.OpenConnectionAsync())
@@ -75,31 +74,5 @@ public sealed class DatabaseFaultTests(ShortCommandTimeoutClusterFixture fixture
             Assert.Equal(DistributeOutcome.Completed, (await s.Distribute(lead)).Outcome);
         }
         await fixture.AssertInvariantsHold();
-    }
-
-    private static MeterListener ListenToGroups(ConcurrentBag<(int, string)> groups)
-    {
-        var listener = new MeterListener
-        {
-            InstrumentPublished = (instrument, l) =>
-            {
-                if (instrument.Meter.Name == "LeadGrains" && instrument.Name == "leadgrains.distribution.group.size")
-                {
-                    l.EnableMeasurementEvents(instrument);
-                }
-            },
-        };
-        listener.SetMeasurementEventCallback<int>((_, size, tags, _) =>
-        {
-            foreach (var tag in tags)
-            {
-                if (tag.Key == "leadgrains.commit.outcome")
-                {
-                    groups.Add((size, (string)tag.Value!));
-                }
-            }
-        });
-        listener.Start();
-        return listener;
     }
 }

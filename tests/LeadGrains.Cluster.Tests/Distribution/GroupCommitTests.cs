@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Diagnostics.Metrics;
 using Dapper;
 using LeadGrains.Abstractions.Leads;
 using LeadGrains.Cluster.Tests.Infrastructure;
@@ -31,7 +30,7 @@ public sealed class GroupCommitTests(ClusterFixture fixture) : IClassFixture<Clu
         }
         var poison = leads[7];
         var groups = new ConcurrentBag<(int Size, string Outcome)>();
-        using var listener = ListenToGroupSizes(groups);
+        using var listener = GroupCommitListener.Start(groups);
         foreach (var (_, interruptions) in fixture.Cluster.OfEverySilo<DistributionInterruptions>())
         {
             interruptions.FailAt(poison, InterruptionPoint.BeforeCommit);
@@ -70,31 +69,5 @@ public sealed class GroupCommitTests(ClusterFixture fixture) : IClassFixture<Clu
         Assert.Equal(DistributeOutcome.Completed, retried.Outcome);
         Assert.Equal(5, retried.Result!.Assignments.Count);
         await DistributionInvariants.AssertRotationCycles(fixture.Db, niche.NicheId);
-    }
-
-    private static MeterListener ListenToGroupSizes(ConcurrentBag<(int, string)> groups)
-    {
-        var listener = new MeterListener
-        {
-            InstrumentPublished = (instrument, l) =>
-            {
-                if (instrument.Meter.Name == "LeadGrains" && instrument.Name == "leadgrains.distribution.group.size")
-                {
-                    l.EnableMeasurementEvents(instrument);
-                }
-            },
-        };
-        listener.SetMeasurementEventCallback<int>((_, size, tags, _) =>
-        {
-            foreach (var tag in tags)
-            {
-                if (tag.Key == "leadgrains.commit.outcome")
-                {
-                    groups.Add((size, (string)tag.Value!));
-                }
-            }
-        });
-        listener.Start();
-        return listener;
     }
 }
