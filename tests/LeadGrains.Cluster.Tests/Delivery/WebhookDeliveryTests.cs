@@ -21,7 +21,7 @@ public sealed class WebhookDeliveryTests(DeliveryClusterFixture fixture)
 
     private async Task<DeliveryClusterFixture.DeliveryRow> SettledAfterAttempt(Guid providerId, int attempt) =>
         await Eventually.Value(async () => (await fixture.Deliveries(providerId)).SingleOrDefault(d => d.Attempts == attempt && d.LeaseUntil is null),
-            $"try {attempt} of the delivery was recorded");
+            $"try {attempt} of the delivery was recorded", () => fixture.Explain(providerId));
 
     [Fact]
     public async Task A_receiver_failing_twice_then_accepting_gets_one_delivery_in_three_tries_at_the_backoff_times()
@@ -137,14 +137,14 @@ public sealed class WebhookDeliveryTests(DeliveryClusterFixture fixture)
         Assert.NotEqual(oldSecret, rotation.Secret);
 
         await s.Distribute(await s.Lead(niche));
-        await Eventually.True(() => Task.FromResult(endpoint.Accepted.Count == 1), "the first lead arrived");
+        await Eventually.True(() => Task.FromResult(endpoint.Accepted.Count == 1), "the first lead arrived", () => fixture.Explain(providerId));
         var during = endpoint.Accepted[0];
         Assert.True(during.IsSignedWith(rotation.Secret));
         Assert.True(during.IsSignedWith(oldSecret));
 
         fixture.Cluster.Advance(TimeSpan.FromHours(1) + TimeSpan.FromSeconds(1));
         await s.Distribute(await s.Lead(niche));
-        await Eventually.True(() => Task.FromResult(endpoint.Accepted.Count == 2), "the second lead arrived");
+        await Eventually.True(() => Task.FromResult(endpoint.Accepted.Count == 2), "the second lead arrived", () => fixture.Explain(providerId));
         var after = endpoint.Accepted[1];
         Assert.True(after.IsSignedWith(rotation.Secret));
         Assert.False(after.IsSignedWith(oldSecret));

@@ -1,6 +1,7 @@
 using Dapper;
 using LeadGrains.Abstractions.Providers;
 using LeadGrains.Grains.Delivery;
+using Microsoft.Extensions.DependencyInjection;
 using Orleans.TestingHost;
 
 namespace LeadGrains.Cluster.Tests.Infrastructure;
@@ -67,6 +68,38 @@ public sealed class DeliveryClusterFixture : ClusterFixture
         return (await connection.QueryAsync<AttemptRow>(
             "SELECT attempt, started_at, outcome, status_code, error FROM delivery_attempts WHERE delivery_id = @deliveryId ORDER BY attempt, id",
             new { deliveryId })).ToList();
+    }
+
+    /// <summary>
+    /// What a stuck delivery test needs to be understood: the provider's deliveries with their leases,
+    /// every silo's virtual clock, liveness and sends in flight, the cursor, and what the database is waiting on.
+    /// </summary>
+    public async Task<string> Explain(Guid providerId)
+    {
+        await using var connection = await Db.OpenConnectionAsync();
+        var deliveries = await connection.QueryAsync<string>(
+            """
+            SELECT format('delivery %s %s: %s, %s tries, next %s, lease until %s by %s', id, channel, state, attempts, next_attempt_at, lease_until, leased_by)
+              FROM deliveries WHERE provider_id = @providerId ORDER BY created_at
+            """, new { providerId });
+        var cursor = await connection.QuerySingleAsync<string>(
+            """
+            SELECT format('cursor passed %s, horizon %s (xmax %s, xmin now %s), runs above %s', c.passed_seq, c.horizon_seq, c.horizon_xmax,
+                          pg_snapshot_xmin(pg_current_snapshot()), (SELECT count(*) FROM distribution_runs r WHERE r.seq > c.passed_seq))
+              FROM delivery_cursor c
+            """);
+        var waits = await connection.QueryAsync<string>(
+            """
+            SELECT format('backend %s %s (%s) for %s: %s', pid, state, wait_event, now() - xact_start, left(query, 120))
+              FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND state <> 'idle'
+            """);
+        var silos = Cluster.Silos.Select(silo =>
+        {
+            var services = ((InProcessSiloHandle)silo).ServiceProvider;
+            return $"silo {silo.SiloAddress}: active {silo.IsActive}, in flight {services.GetRequiredService<DeliveryWorker>().InFlight}, "
+                + $"virtual now {services.GetRequiredKeyedService<TimeProvider>(LeadGrains.Grains.LeadGrainsClock.Key).GetUtcNow():O}";
+        });
+        return string.Join("\n", deliveries.Append(cursor).Concat(silos).Concat(waits));
     }
 
     /// <summary>Every silo's delivery worker.</summary>

@@ -10,18 +10,18 @@ public static class Eventually
     // a sweep that takes a second alone has been seen to take over 20 s then. Passing tests never wait it out.
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
 
-    public static async Task True(Func<Task<bool>> condition, string what)
+    public static async Task True(Func<Task<bool>> condition, string what, Func<Task<string>>? explain = null)
     {
         var deadline = DateTime.UtcNow + Patience;
         while (!await condition())
         {
-            Assert.True(DateTime.UtcNow < deadline, "Timed out waiting until " + what);
+            await FailAfter(deadline, what, explain);
             await Task.Delay(25);
         }
     }
 
     /// <summary>Waits (bounded) until the query gives a value, and returns it.</summary>
-    public static async Task<T> Value<T>(Func<Task<T?>> query, string what) where T : class
+    public static async Task<T> Value<T>(Func<Task<T?>> query, string what, Func<Task<string>>? explain = null) where T : class
     {
         var deadline = DateTime.UtcNow + Patience;
         while (true)
@@ -30,8 +30,18 @@ public static class Eventually
             {
                 return value;
             }
-            Assert.True(DateTime.UtcNow < deadline, "Timed out waiting until " + what);
+            await FailAfter(deadline, what, explain);
             await Task.Delay(25);
         }
+    }
+
+    /// <summary>Fails once the deadline has passed, saying what was awaited and, if the test can tell, the state it was stuck in.</summary>
+    private static async Task FailAfter(DateTime deadline, string what, Func<Task<string>>? explain)
+    {
+        if (DateTime.UtcNow < deadline)
+        {
+            return;
+        }
+        Assert.Fail("Timed out waiting until " + what + (explain is null ? "" : "\n" + await explain()));
     }
 }
