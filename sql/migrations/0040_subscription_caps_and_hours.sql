@@ -375,35 +375,11 @@ BEGIN
 END $$;
 
 
--- The invariants of 0003 and I8: no subscription took more leads or spent more in a period than the
--- caps it was allowed under, and each count holds exactly the assignments of its period.
-CREATE OR REPLACE FUNCTION check_invariants()
+-- I8: no subscription took more leads or spent more in a period than the caps it was allowed under,
+-- and each count holds exactly the assignments of its period (so the guard judged by true counts).
+CREATE FUNCTION check_cap_invariants()
 RETURNS TABLE (invariant text, subject_id uuid, detail text)
 LANGUAGE sql STABLE AS $$
-    SELECT 'I1', p.id, format('balance %s, ledger sum %s', p.balance_cents, coalesce(l.total, 0))
-      FROM providers p
-      LEFT JOIN (SELECT provider_id, sum(amount_cents) AS total FROM ledger_entries GROUP BY provider_id) l
-        ON l.provider_id = p.id
-     WHERE p.balance_cents <> coalesce(l.total, 0) OR p.balance_cents < 0
-    UNION ALL
-    SELECT 'I2', a.id, format('assignment priced %s has %s charge entries summing %s',
-                              a.price_cents, count(e.id), coalesce(sum(e.amount_cents), 0))
-      FROM lead_assignments a
-      LEFT JOIN ledger_entries e ON e.assignment_id = a.id AND e.kind = 'charge'
-     GROUP BY a.id, a.price_cents
-    HAVING count(e.id) <> 1 OR coalesce(sum(e.amount_cents), 0) <> -a.price_cents
-    UNION ALL
-    SELECT 'I2', e.id, 'charge entry without an assignment'
-      FROM ledger_entries e
-     WHERE e.kind = 'charge' AND NOT EXISTS (SELECT 1 FROM lead_assignments a WHERE a.id = e.assignment_id)
-    UNION ALL
-    SELECT 'I3', a.lead_id, format('provider %s assigned %s times', a.provider_id, count(*))
-      FROM lead_assignments a GROUP BY a.lead_id, a.provider_id HAVING count(*) > 1
-    UNION ALL
-    SELECT 'I4', a.lead_id, format('level %s got %s assignments, max %s', a.level_id, count(*), l.max_recipients)
-      FROM lead_assignments a JOIN competition_levels l ON l.id = a.level_id
-     GROUP BY a.lead_id, a.level_id, l.max_recipients HAVING count(*) > l.max_recipients
-    UNION ALL
     SELECT 'I8', u.subscription_id,
            format('%s from %s: %s leads for %s cents counted, %s leads for %s cents assigned, allowed %s leads and %s cents',
                   u.period, u.period_start, u.leads, u.spend_cents, x.leads, x.spend, coalesce(u.leads_allowed::text, 'any'),
@@ -416,6 +392,34 @@ LANGUAGE sql STABLE AS $$
                             AND a.assigned_at >= u.period_from AND a.assigned_at < u.period_until) x
      WHERE x.leads <> u.leads OR x.spend <> u.spend_cents
         OR x.leads > coalesce(u.leads_allowed, x.leads) OR x.spend > coalesce(u.spend_allowed_cents, x.spend)
+$$;
+
+-- check_invariants as in 0007, with I8. A later migration that replaces it keeps the last branch.
+CREATE OR REPLACE FUNCTION check_invariants()
+RETURNS TABLE (invariant text, subject_id uuid, detail text)
+LANGUAGE sql STABLE AS $$
+    -- I1: balance = deposits and other ledger entries minus what its assignments charged; never negative.
+    SELECT 'I1', p.id, format('balance %s, ledger sum %s, charged %s', p.balance_cents, coalesce(l.total, 0), coalesce(a.total, 0))
+      FROM providers p
+      LEFT JOIN (SELECT provider_id, sum(amount_cents) AS total FROM ledger_entries GROUP BY provider_id) l ON l.provider_id = p.id
+      LEFT JOIN (SELECT provider_id, sum(price_cents) AS total FROM lead_assignments GROUP BY provider_id) a ON a.provider_id = p.id
+     WHERE p.balance_cents <> coalesce(l.total, 0) - coalesce(a.total, 0) OR p.balance_cents < 0
+    UNION ALL
+    -- I2: an assignment is exactly one charge of -price (CHECK price_cents > 0), so no ledger entry may charge it again.
+    SELECT 'I2', e.id, 'a ledger entry charges an assignment that is its own charge'
+      FROM ledger_entries e
+     WHERE e.assignment_id IS NOT NULL AND e.kind <> 'refund'
+    UNION ALL
+    -- I3: no (lead, provider) pair twice.
+    SELECT 'I3', a.lead_id, format('provider %s assigned %s times', a.provider_id, count(*))
+      FROM lead_assignments a GROUP BY a.lead_id, a.provider_id HAVING count(*) > 1
+    UNION ALL
+    -- I4: no level gets more assignments of one lead than its max_recipients.
+    SELECT 'I4', a.lead_id, format('level %s got %s assignments, max %s', a.level_id, count(*), l.max_recipients)
+      FROM lead_assignments a JOIN competition_levels l ON l.id = a.level_id
+     GROUP BY a.lead_id, a.level_id, l.max_recipients HAVING count(*) > l.max_recipients
+    UNION ALL
+    SELECT * FROM check_cap_invariants()
 $$;
 
 -- The new writers of guarded counts run with the owner's rights, as the money functions do (0030).
