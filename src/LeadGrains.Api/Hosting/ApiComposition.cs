@@ -89,6 +89,7 @@ public static class ApiComposition
         app.MapNicheEndpoints();
         app.MapProviderEndpoints();
         app.MapSubscriptionEndpoints();
+        app.MapSubscriptionControlsEndpoints();
         app.MapLeadEndpoints();
         app.MapLeadImportEndpoints();
         app.MapDistributionEndpoints();
@@ -102,6 +103,7 @@ public static class ApiComposition
         app.MapDeliveryEndpoints();
         app.MapTemplateEndpoints();
         app.MapProviderSelfServiceEndpoints();
+        app.MapOwnSubscriptionEndpoints();
         return app;
     }
 }
