@@ -4,10 +4,11 @@
 -- guards the caps like the balance, in the same transaction: record_distributions refuses a lead that
 -- would take a subscription past a cap, under any concurrency or failover.
 --
--- The counts live in subscription_usage, one row per capped subscription and counted period, written
--- only where a subscription's counts change: under its provider's row lock (record_distributions and
--- the functions below take it first), so two writers never count the same period at once. A
--- subscription without caps has no rows and costs the group commit one index lookup per assignment.
+-- The counts live in subscription_usage, one row per capped subscription holding its caps and time
+-- zone (copied there, so the group commit reads one row per capped subscription and nothing else) and
+-- its counts of the current day, week and month. They change only under the provider's row lock
+-- (record_distributions and the functions below take it first), so two writers never count at once.
+-- A subscription without caps has no row and costs the group commit one index probe per assignment.
 
 ALTER TABLE providers ADD COLUMN time_zone text NOT NULL DEFAULT 'UTC';
 
@@ -23,82 +24,75 @@ ALTER TABLE subscriptions
     -- {"max_caps": {…}, "allowed_hours": […] | null}: what the provider may choose itself; null: nothing.
     ADD COLUMN provider_bounds         jsonb   NULL;
 
--- period_from and period_until are the instants the local period spans (a day of 23 or 25 hours
--- across a DST change), so the invariant checker can count the assignments a row stands for.
--- leads_allowed and spend_allowed_cents: the caps in force when the counts were last written; the
--- counts never exceed them.
+-- A capped subscription's caps, zone and counts of its current local day, week and month (the
+-- periods' first dates; a count of a period that has ended is zero). *_allowed: the cap in force when
+-- the count was last written, or the count itself when caps were lowered below it; the count never
+-- exceeds it (I8).
 CREATE TABLE subscription_usage (
-    subscription_id      uuid        NOT NULL REFERENCES subscriptions (id),
-    period               text        NOT NULL CHECK (period IN ('day', 'week', 'month')),
-    period_start         date        NOT NULL,
-    period_from          timestamptz NOT NULL,
-    period_until         timestamptz NOT NULL,
-    leads                integer     NOT NULL CHECK (leads >= 0),
-    spend_cents          bigint      NOT NULL CHECK (spend_cents >= 0),
-    leads_allowed        integer     NULL,
-    spend_allowed_cents  bigint      NULL,
-    PRIMARY KEY (subscription_id, period, period_start)
+    subscription_id            uuid    PRIMARY KEY REFERENCES subscriptions (id),
+    time_zone                  text    NOT NULL,
+    leads_per_day              integer NULL,
+    leads_per_week             integer NULL,
+    leads_per_month            integer NULL,
+    budget_cents_per_day       bigint  NULL,
+    budget_cents_per_week      bigint  NULL,
+    budget_cents_per_month     bigint  NULL,
+    day_start                  date    NOT NULL,
+    week_start                 date    NOT NULL,
+    month_start                date    NOT NULL,
+    day_leads                  integer NOT NULL CHECK (day_leads >= 0),
+    week_leads                 integer NOT NULL CHECK (week_leads >= 0),
+    month_leads                integer NOT NULL CHECK (month_leads >= 0),
+    day_spend_cents            bigint  NOT NULL CHECK (day_spend_cents >= 0),
+    week_spend_cents           bigint  NOT NULL CHECK (week_spend_cents >= 0),
+    month_spend_cents          bigint  NOT NULL CHECK (month_spend_cents >= 0),
+    day_leads_allowed          integer NULL,
+    week_leads_allowed         integer NULL,
+    month_leads_allowed        integer NULL,
+    day_spend_allowed_cents    bigint  NULL,
+    week_spend_allowed_cents   bigint  NULL,
+    month_spend_allowed_cents  bigint  NULL
 );
 -- Guarded counts: the application reads them; only the functions below write them.
 REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON subscription_usage FROM leadgrains_app;
 
--- The first local date of the period holding p_at in zone p_zone. Weeks start on Monday, as in the
--- niche grain (CapPeriods).
-CREATE FUNCTION cap_period_start(p_period text, p_at timestamptz, p_zone text)
-RETURNS date
+-- The leads and spend of a subscription's assignments from local date p_from (included) to p_until
+-- (excluded) in zone p_zone.
+CREATE FUNCTION subscription_taken(p_subscription uuid, p_provider uuid, p_zone text, p_from date, p_until date)
+RETURNS TABLE (leads integer, spend_cents bigint)
 LANGUAGE sql STABLE AS $$
-    SELECT CASE p_period
-               WHEN 'day' THEN (p_at AT TIME ZONE p_zone)::date
-               WHEN 'week' THEN date_trunc('week', p_at AT TIME ZONE p_zone)::date
-               ELSE date_trunc('month', p_at AT TIME ZONE p_zone)::date
-           END
+    SELECT count(*)::integer, coalesce(sum(a.price_cents), 0)::bigint
+      FROM lead_assignments a
+     WHERE a.provider_id = p_provider AND a.subscription_id = p_subscription
+       AND a.assigned_at >= p_from::timestamp AT TIME ZONE p_zone AND a.assigned_at < p_until::timestamp AT TIME ZONE p_zone
 $$;
 
--- The first local date of the period after the one starting at p_start.
-CREATE FUNCTION cap_period_end(p_period text, p_start date)
-RETURNS date
-LANGUAGE sql IMMUTABLE AS $$
-    SELECT CASE p_period
-               WHEN 'day' THEN p_start + 1
-               WHEN 'week' THEN p_start + 7
-               ELSE (p_start + interval '1 month')::date
-           END
-$$;
-
--- The counted periods of the given subscriptions: one row per period with a cap or a budget.
-CREATE FUNCTION subscription_cap_periods(p_subscriptions uuid[])
-RETURNS TABLE (subscription_id uuid, time_zone text, period text, leads_cap integer, budget_cents bigint)
-LANGUAGE sql STABLE AS $$
-    SELECT s.id, p.time_zone, c.period, c.leads, c.budget
-      FROM subscriptions s
-      JOIN providers p ON p.id = s.provider_id
-     CROSS JOIN LATERAL (VALUES ('day', s.leads_per_day, s.budget_cents_per_day),
-                                ('week', s.leads_per_week, s.budget_cents_per_week),
-                                ('month', s.leads_per_month, s.budget_cents_per_month)) AS c(period, leads, budget)
-     WHERE s.id = ANY(p_subscriptions) AND (c.leads IS NOT NULL OR c.budget IS NOT NULL)
-$$;
-
--- Counts the current periods of the given subscriptions afresh from their assignments: when caps are
--- set or changed (a cap set at noon counts the morning's leads) or the provider's zone changes. Rows
--- of periods no longer counted go. The caller holds the providers' rows.
+-- Writes the given subscriptions' rows afresh from their caps and assignments, with the periods that
+-- hold p_at: when caps are set or changed (a cap set at noon counts the morning's leads) or the
+-- provider's zone changes. A subscription without caps loses its row. The caller holds the providers' rows.
 CREATE FUNCTION recount_subscription_usage(p_subscriptions uuid[], p_at timestamptz)
 RETURNS void
 LANGUAGE plpgsql AS $$
 BEGIN
-    DELETE FROM subscription_usage u WHERE u.subscription_id = ANY(p_subscriptions) AND u.period_until > p_at;
-    INSERT INTO subscription_usage (subscription_id, period, period_start, period_from, period_until,
-                                    leads, spend_cents, leads_allowed, spend_allowed_cents)
-    SELECT c.subscription_id, c.period, k.start, k.period_from, k.period_until, count(a.id), coalesce(sum(a.price_cents), 0),
-           CASE WHEN c.leads_cap IS NOT NULL THEN greatest(c.leads_cap, count(a.id)) END,
-           CASE WHEN c.budget_cents IS NOT NULL THEN greatest(c.budget_cents, coalesce(sum(a.price_cents), 0)) END
-      FROM subscription_cap_periods(p_subscriptions) c
-      JOIN subscriptions s ON s.id = c.subscription_id
-     CROSS JOIN LATERAL (SELECT cap_period_start(c.period, p_at, c.time_zone) AS start) d
-     CROSS JOIN LATERAL (SELECT d.start, d.start::timestamp AT TIME ZONE c.time_zone AS period_from,
-                                cap_period_end(c.period, d.start)::timestamp AT TIME ZONE c.time_zone AS period_until) k
-      LEFT JOIN lead_assignments a ON a.provider_id = s.provider_id AND a.subscription_id = c.subscription_id
-                                  AND a.assigned_at >= k.period_from AND a.assigned_at < k.period_until
-     GROUP BY c.subscription_id, c.period, k.start, k.period_from, k.period_until, c.leads_cap, c.budget_cents;
+    DELETE FROM subscription_usage u WHERE u.subscription_id = ANY(p_subscriptions);
+    INSERT INTO subscription_usage
+    SELECT s.id, p.time_zone, s.leads_per_day, s.leads_per_week, s.leads_per_month,
+           s.budget_cents_per_day, s.budget_cents_per_week, s.budget_cents_per_month,
+           k.day, k.week, k.month, d.leads, w.leads, m.leads, d.spend_cents, w.spend_cents, m.spend_cents,
+           greatest(s.leads_per_day, d.leads), greatest(s.leads_per_week, w.leads), greatest(s.leads_per_month, m.leads),
+           greatest(s.budget_cents_per_day, d.spend_cents), greatest(s.budget_cents_per_week, w.spend_cents),
+           greatest(s.budget_cents_per_month, m.spend_cents)
+      FROM subscriptions s
+      JOIN providers p ON p.id = s.provider_id
+     CROSS JOIN LATERAL (SELECT (p_at AT TIME ZONE p.time_zone)::date AS day,
+                                date_trunc('week', p_at AT TIME ZONE p.time_zone)::date AS week,
+                                date_trunc('month', p_at AT TIME ZONE p.time_zone)::date AS month) k
+     CROSS JOIN LATERAL subscription_taken(s.id, s.provider_id, p.time_zone, k.day, k.day + 1) d
+     CROSS JOIN LATERAL subscription_taken(s.id, s.provider_id, p.time_zone, k.week, k.week + 7) w
+     CROSS JOIN LATERAL subscription_taken(s.id, s.provider_id, p.time_zone, k.month, (k.month + interval '1 month')::date) m
+     WHERE s.id = ANY(p_subscriptions)
+       AND num_nonnulls(s.leads_per_day, s.leads_per_week, s.leads_per_month,
+                        s.budget_cents_per_day, s.budget_cents_per_week, s.budget_cents_per_month) > 0;
 END $$;
 
 -- Sets a subscription's caps, delivery hours and provider bounds, and recounts its current periods,
@@ -187,22 +181,31 @@ DECLARE
     v_paused_id uuid[];
     v_paused_niche uuid[];
     v_top_price bigint := (SELECT max(price_cents) FROM competition_levels);
-    -- Caps and budgets: u_* one entry per counted (subscription, period) the plans touch, with its
-    -- counts; o_* one entry per (assignment, counted period of its subscription); each assignment's
-    -- entries in o_* found by a_ofirst and a_ocount.
-    u_sub uuid[];
-    u_period text[];
-    u_start date[];
-    u_zone text[];
-    u_leads integer[];
-    u_spend bigint[];
-    u_leads_cap integer[];
-    u_budget bigint[];
-    u_committed_leads integer[];
-    o_k integer[];
-    o_key integer[];
-    a_ofirst integer[];
-    a_ocount integer[];
+    -- Caps: c_* one entry per capped subscription the plans charge (its subscription_usage row),
+    -- a_c each assignment's entry (null: its subscription has no caps).
+    c_sub uuid[];
+    c_zone text[];
+    c_leads_per_day integer[];
+    c_leads_per_week integer[];
+    c_leads_per_month integer[];
+    c_budget_per_day bigint[];
+    c_budget_per_week bigint[];
+    c_budget_per_month bigint[];
+    c_day date[];
+    c_week date[];
+    c_month date[];
+    c_day_leads integer[];
+    c_week_leads integer[];
+    c_month_leads integer[];
+    c_day_spend bigint[];
+    c_week_spend bigint[];
+    c_month_spend bigint[];
+    c_changed boolean[];
+    a_c integer[];
+    a_day date[];
+    a_week date[];
+    a_month date[];
+    v_c integer;
     v_capped boolean;
 BEGIN
     -- Locks in id order — niches, leads, providers — so concurrent calls wait but never deadlock.
@@ -227,37 +230,29 @@ BEGIN
       FROM generate_series(1, v_leads) j, generate_series(l_first[j], l_first[j] + l_count[j] - 1) k;
     SELECT coalesce(array_agg(array_position(p_id, a.provider) ORDER BY a.k), '{}') INTO a_p
       FROM unnest(a_provider) WITH ORDINALITY AS a(provider, k);
-    -- The counted periods of the capped subscriptions, and what they took so far, read under the
-    -- provider locks above: every writer of a subscription's counts holds its provider's row.
-    SELECT coalesce(array_agg(c.subscription_id ORDER BY c.subscription_id, c.period, c.start), '{}'),
-           coalesce(array_agg(c.period ORDER BY c.subscription_id, c.period, c.start), '{}'),
-           coalesce(array_agg(c.start ORDER BY c.subscription_id, c.period, c.start), '{}'),
-           coalesce(array_agg(c.time_zone ORDER BY c.subscription_id, c.period, c.start), '{}'),
-           coalesce(array_agg(coalesce(u.leads, 0) ORDER BY c.subscription_id, c.period, c.start), '{}'),
-           coalesce(array_agg(coalesce(u.spend_cents, 0) ORDER BY c.subscription_id, c.period, c.start), '{}'),
-           coalesce(array_agg(c.leads_cap ORDER BY c.subscription_id, c.period, c.start), '{}'),
-           coalesce(array_agg(c.budget_cents ORDER BY c.subscription_id, c.period, c.start), '{}')
-      INTO u_sub, u_period, u_start, u_zone, u_leads, u_spend, u_leads_cap, u_budget
-      FROM (SELECT DISTINCT c.subscription_id, c.period, cap_period_start(c.period, l_at[a.lead], c.time_zone) AS start,
-                   c.time_zone, c.leads_cap, c.budget_cents
-              FROM unnest(a_subscription, a_lead) AS a(sub, lead)
-              JOIN subscription_cap_periods(a_subscription) c ON c.subscription_id = a.sub) c
-      LEFT JOIN subscription_usage u ON u.subscription_id = c.subscription_id AND u.period = c.period AND u.period_start = c.start;
-    u_committed_leads := u_leads;
-    -- Each assignment's counted periods, as indexes into u_* (its dense rank in the same order).
-    SELECT coalesce(array_agg(x.k ORDER BY x.k, x.key), '{}'), coalesce(array_agg(x.key ORDER BY x.k, x.key), '{}')
-      INTO o_k, o_key
-      FROM (SELECT a.k, dense_rank() OVER (ORDER BY c.subscription_id, c.period, cap_period_start(c.period, l_at[a.lead], c.time_zone))::integer AS key
-              FROM unnest(a_subscription, a_lead) WITH ORDINALITY AS a(sub, lead, k)
-              JOIN subscription_cap_periods(a_subscription) c ON c.subscription_id = a.sub) x;
-    a_ofirst := array_fill(1, ARRAY[v_assignments]);
-    a_ocount := array_fill(0, ARRAY[v_assignments]);
-    FOR i IN 1 .. coalesce(cardinality(o_k), 0) LOOP
-        IF a_ocount[o_k[i]] = 0 THEN
-            a_ofirst[o_k[i]] := i;
-        END IF;
-        a_ocount[o_k[i]] := a_ocount[o_k[i]] + 1;
-    END LOOP;
+    -- The capped subscriptions' caps and counts, read under the provider locks above: every writer of
+    -- a subscription's counts holds its provider's row. Subscriptions without caps have no row.
+    SELECT coalesce(array_agg(u.subscription_id ORDER BY u.subscription_id), '{}'), array_agg(u.time_zone ORDER BY u.subscription_id),
+           array_agg(u.leads_per_day ORDER BY u.subscription_id), array_agg(u.leads_per_week ORDER BY u.subscription_id),
+           array_agg(u.leads_per_month ORDER BY u.subscription_id), array_agg(u.budget_cents_per_day ORDER BY u.subscription_id),
+           array_agg(u.budget_cents_per_week ORDER BY u.subscription_id), array_agg(u.budget_cents_per_month ORDER BY u.subscription_id),
+           array_agg(u.day_start ORDER BY u.subscription_id), array_agg(u.week_start ORDER BY u.subscription_id),
+           array_agg(u.month_start ORDER BY u.subscription_id), array_agg(u.day_leads ORDER BY u.subscription_id),
+           array_agg(u.week_leads ORDER BY u.subscription_id), array_agg(u.month_leads ORDER BY u.subscription_id),
+           array_agg(u.day_spend_cents ORDER BY u.subscription_id), array_agg(u.week_spend_cents ORDER BY u.subscription_id),
+           array_agg(u.month_spend_cents ORDER BY u.subscription_id), array_agg(false ORDER BY u.subscription_id)
+      INTO c_sub, c_zone, c_leads_per_day, c_leads_per_week, c_leads_per_month, c_budget_per_day, c_budget_per_week, c_budget_per_month,
+           c_day, c_week, c_month, c_day_leads, c_week_leads, c_month_leads, c_day_spend, c_week_spend, c_month_spend, c_changed
+      FROM subscription_usage u WHERE u.subscription_id = ANY(a_subscription);
+    IF cardinality(c_sub) > 0 THEN
+        -- Each capped assignment's local day, week and month in its provider's zone.
+        SELECT array_agg(x.c ORDER BY x.k), array_agg(x.day ORDER BY x.k),
+               array_agg(date_trunc('week', x.day)::date ORDER BY x.k), array_agg(date_trunc('month', x.day)::date ORDER BY x.k)
+          INTO a_c, a_day, a_week, a_month
+          FROM (SELECT a.k, c.i AS c, (l_at[a.lead] AT TIME ZONE c_zone[c.i])::date AS day
+                  FROM unnest(a_subscription, a_lead) WITH ORDINALITY AS a(sub, lead, k)
+                  LEFT JOIN LATERAL (SELECT array_position(c_sub, a.sub) AS i) c ON true) x;
+    END IF;
 
     FOR j IN 1 .. v_leads LOOP
         v_niche := array_position(n_id, l_niche[j]);
@@ -286,14 +281,24 @@ BEGIN
             r_outcome[j] := 'insufficient_balance';
             CONTINUE;
         END IF;
-        -- Caps are hard: no subscription takes a lead or a cent beyond its caps in any period.
+        -- Caps are hard: no subscription takes a lead or a cent beyond its caps in any period. A count
+        -- of an ended period counts as zero; a lead served in a period before the one counted (a plan
+        -- decided long ago) is refused: the niche decides it again, now.
         v_capped := false;
-        FOR k IN l_first[j] .. l_first[j] + l_count[j] - 1 LOOP
-            FOR i IN a_ofirst[k] .. a_ofirst[k] + a_ocount[k] - 1 LOOP
-                v_capped := v_capped OR (u_leads_cap[o_key[i]] IS NOT NULL AND u_leads[o_key[i]] >= u_leads_cap[o_key[i]])
-                                     OR (u_budget[o_key[i]] IS NOT NULL AND u_spend[o_key[i]] + a_price[k] > u_budget[o_key[i]]);
+        IF cardinality(c_sub) > 0 THEN
+            FOR k IN l_first[j] .. l_first[j] + l_count[j] - 1 LOOP
+                v_c := a_c[k];
+                CONTINUE WHEN v_c IS NULL;
+                v_capped := v_capped
+                    OR a_day[k] < c_day[v_c] OR a_week[k] < c_week[v_c] OR a_month[k] < c_month[v_c]
+                    OR (CASE WHEN a_day[k] = c_day[v_c] THEN c_day_leads[v_c] ELSE 0 END) + 1 > coalesce(c_leads_per_day[v_c], 2147483647)
+                    OR (CASE WHEN a_week[k] = c_week[v_c] THEN c_week_leads[v_c] ELSE 0 END) + 1 > coalesce(c_leads_per_week[v_c], 2147483647)
+                    OR (CASE WHEN a_month[k] = c_month[v_c] THEN c_month_leads[v_c] ELSE 0 END) + 1 > coalesce(c_leads_per_month[v_c], 2147483647)
+                    OR (CASE WHEN a_day[k] = c_day[v_c] THEN c_day_spend[v_c] ELSE 0 END) + a_price[k] > coalesce(c_budget_per_day[v_c], 9223372036854775807 - a_price[k])
+                    OR (CASE WHEN a_week[k] = c_week[v_c] THEN c_week_spend[v_c] ELSE 0 END) + a_price[k] > coalesce(c_budget_per_week[v_c], 9223372036854775807 - a_price[k])
+                    OR (CASE WHEN a_month[k] = c_month[v_c] THEN c_month_spend[v_c] ELSE 0 END) + a_price[k] > coalesce(c_budget_per_month[v_c], 9223372036854775807 - a_price[k]);
             END LOOP;
-        END LOOP;
+        END IF;
         IF v_capped THEN
             r_outcome[j] := 'cap_reached';
             CONTINUE;
@@ -301,10 +306,25 @@ BEGIN
         FOR k IN l_first[j] .. l_first[j] + l_count[j] - 1 LOOP
             p_balance[a_p[k]] := p_balance[a_p[k]] - a_price[k];
             a_balance[k] := p_balance[a_p[k]];
-            FOR i IN a_ofirst[k] .. a_ofirst[k] + a_ocount[k] - 1 LOOP
-                u_leads[o_key[i]] := u_leads[o_key[i]] + 1;
-                u_spend[o_key[i]] := u_spend[o_key[i]] + a_price[k];
-            END LOOP;
+            v_c := a_c[k];
+            IF v_c IS NOT NULL THEN
+                IF a_day[k] > c_day[v_c] THEN
+                    c_day[v_c] := a_day[k]; c_day_leads[v_c] := 0; c_day_spend[v_c] := 0;
+                END IF;
+                IF a_week[k] > c_week[v_c] THEN
+                    c_week[v_c] := a_week[k]; c_week_leads[v_c] := 0; c_week_spend[v_c] := 0;
+                END IF;
+                IF a_month[k] > c_month[v_c] THEN
+                    c_month[v_c] := a_month[k]; c_month_leads[v_c] := 0; c_month_spend[v_c] := 0;
+                END IF;
+                c_day_leads[v_c] := c_day_leads[v_c] + 1;
+                c_week_leads[v_c] := c_week_leads[v_c] + 1;
+                c_month_leads[v_c] := c_month_leads[v_c] + 1;
+                c_day_spend[v_c] := c_day_spend[v_c] + a_price[k];
+                c_week_spend[v_c] := c_week_spend[v_c] + a_price[k];
+                c_month_spend[v_c] := c_month_spend[v_c] + a_price[k];
+                c_changed[v_c] := true;
+            END IF;
         END LOOP;
         r_outcome[j] := 'recorded';
         n_version[v_niche] := n_version[v_niche] + 1;
@@ -322,18 +342,20 @@ BEGIN
       FROM unnest(a_lead, a_id, a_provider, a_subscription, a_level, a_price, a_balance) AS a(lead, id, provider, subscription, level, price, balance)
      WHERE r_outcome[a.lead] = 'recorded';
 
-    -- Absolute counts, computed under the provider locks above; each cap they passed is the one they
-    -- were allowed under (the invariant checker holds them to it).
-    INSERT INTO subscription_usage AS u (subscription_id, period, period_start, period_from, period_until,
-                                         leads, spend_cents, leads_allowed, spend_allowed_cents)
-    SELECT x.sub, x.period, x.start, x.start::timestamp AT TIME ZONE x.zone,
-           cap_period_end(x.period, x.start)::timestamp AT TIME ZONE x.zone, x.leads, x.spend, x.leads_cap, x.budget
-      FROM unnest(u_sub, u_period, u_start, u_zone, u_leads, u_spend, u_leads_cap, u_budget, u_committed_leads)
-           AS x(sub, period, start, zone, leads, spend, leads_cap, budget, committed)
-     WHERE x.leads <> x.committed
-    ON CONFLICT (subscription_id, period, period_start) DO UPDATE
-       SET leads = excluded.leads, spend_cents = excluded.spend_cents,
-           leads_allowed = excluded.leads_allowed, spend_allowed_cents = excluded.spend_allowed_cents;
+    -- Absolute counts, computed under the provider locks above. Each count was allowed under the caps
+    -- in force (the invariant checker holds it to them).
+    IF cardinality(c_sub) > 0 THEN
+        UPDATE subscription_usage u
+           SET day_start = x.day, week_start = x.week, month_start = x.month,
+               day_leads = x.day_leads, week_leads = x.week_leads, month_leads = x.month_leads,
+               day_spend_cents = x.day_spend, week_spend_cents = x.week_spend, month_spend_cents = x.month_spend,
+               day_leads_allowed = u.leads_per_day, week_leads_allowed = u.leads_per_week, month_leads_allowed = u.leads_per_month,
+               day_spend_allowed_cents = u.budget_cents_per_day, week_spend_allowed_cents = u.budget_cents_per_week,
+               month_spend_allowed_cents = u.budget_cents_per_month
+          FROM unnest(c_sub, c_day, c_week, c_month, c_day_leads, c_week_leads, c_month_leads, c_day_spend, c_week_spend, c_month_spend, c_changed)
+               AS x(sub, day, week, month, day_leads, week_leads, month_leads, day_spend, week_spend, month_spend, changed)
+         WHERE u.subscription_id = x.sub AND x.changed;
+    END IF;
 
     -- Absolute balances, computed under the row locks above.
     UPDATE providers p SET balance_cents = x.balance, updated_at = now()
@@ -374,24 +396,26 @@ BEGIN
      ORDER BY j;
 END $$;
 
-
--- I8: no subscription took more leads or spent more in a period than the caps it was allowed under,
--- and each count holds exactly the assignments of its period (so the guard judged by true counts).
+-- I8: no capped subscription took more leads or spent more in its current day, week or month than the
+-- caps it was allowed under, and each count holds exactly the assignments of its period (so the guard
+-- judged by true counts).
 CREATE FUNCTION check_cap_invariants()
 RETURNS TABLE (invariant text, subject_id uuid, detail text)
 LANGUAGE sql STABLE AS $$
     SELECT 'I8', u.subscription_id,
            format('%s from %s: %s leads for %s cents counted, %s leads for %s cents assigned, allowed %s leads and %s cents',
-                  u.period, u.period_start, u.leads, u.spend_cents, x.leads, x.spend, coalesce(u.leads_allowed::text, 'any'),
-                  coalesce(u.spend_allowed_cents::text, 'any'))
+                  x.period, x.start, x.leads, x.spend, t.leads, t.spend_cents, coalesce(x.leads_allowed::text, 'any'),
+                  coalesce(x.spend_allowed::text, 'any'))
       FROM subscription_usage u
       JOIN subscriptions s ON s.id = u.subscription_id
-     CROSS JOIN LATERAL (SELECT count(*) AS leads, coalesce(sum(a.price_cents), 0) AS spend
-                           FROM lead_assignments a
-                          WHERE a.provider_id = s.provider_id AND a.subscription_id = u.subscription_id
-                            AND a.assigned_at >= u.period_from AND a.assigned_at < u.period_until) x
-     WHERE x.leads <> u.leads OR x.spend <> u.spend_cents
-        OR x.leads > coalesce(u.leads_allowed, x.leads) OR x.spend > coalesce(u.spend_allowed_cents, x.spend)
+     CROSS JOIN LATERAL (VALUES ('day', u.day_start, u.day_start + 1, u.day_leads, u.day_spend_cents, u.day_leads_allowed, u.day_spend_allowed_cents),
+                                ('week', u.week_start, u.week_start + 7, u.week_leads, u.week_spend_cents, u.week_leads_allowed, u.week_spend_allowed_cents),
+                                ('month', u.month_start, (u.month_start + interval '1 month')::date, u.month_leads, u.month_spend_cents,
+                                 u.month_leads_allowed, u.month_spend_allowed_cents))
+                 AS x(period, start, until, leads, spend, leads_allowed, spend_allowed)
+     CROSS JOIN LATERAL subscription_taken(u.subscription_id, s.provider_id, u.time_zone, x.start, x.until) t
+     WHERE t.leads <> x.leads OR t.spend_cents <> x.spend
+        OR x.leads > coalesce(x.leads_allowed, x.leads) OR x.spend > coalesce(x.spend_allowed, x.spend)
 $$;
 
 -- check_invariants as in 0007, with I8. A later migration that replaces it keeps the last branch.

@@ -37,7 +37,7 @@ public sealed class NicheGrain(NicheStore store, NicheDistributionServices servi
     /// <summary>Takes the niche as the database holds it: configuration, pointer and version, subscriptions and their providers' balances.</summary>
     private async Task Reload()
     {
-        var snapshot = await store.Load(NicheId, services.Clock.GetUtcNow());
+        var snapshot = await store.Load(NicheId);
         Market.Clear();
         if (snapshot is null)
         {
@@ -170,7 +170,7 @@ public sealed class NicheGrain(NicheStore store, NicheDistributionServices servi
             Distributor.RequireResynchronization();
             return;
         }
-        var (rows, usage) = await store.LoadSubscriptions(NicheId, subscriptionIds, services.Clock.GetUtcNow());
+        var (rows, usage) = await store.LoadSubscriptions(NicheId, subscriptionIds);
         foreach (var row in rows)
         {
             Market.Track(row);

@@ -19,13 +19,15 @@ public sealed class NicheStore(NpgsqlDataSource db)
         p.status AS provider_status, p.balance_cents AS provider_balance_cents, {ControlColumns}
         """;
 
-    /// <summary>The current periods' counts of the niche's capped subscriptions (@nicheId, @now; optionally only @ids).</summary>
+    /// <summary>The niche's capped subscriptions' counts of the periods they last counted in (@nicheId; optionally only @ids).</summary>
     private const string CurrentUsage = """
-        SELECT u.subscription_id, u.period, u.period_start::text AS period_start, u.leads, u.spend_cents
+        SELECT u.subscription_id, x.period, x.start::text AS period_start, x.leads, x.spend_cents
           FROM subscription_usage u
           JOIN subscriptions s ON s.id = u.subscription_id
-         WHERE s.niche_id = @nicheId AND u.period_from <= @now AND u.period_until > @now
-           AND (@ids::uuid[] IS NULL OR s.id = ANY(@ids))
+         CROSS JOIN LATERAL (VALUES ('day', u.day_start, u.day_leads, u.day_spend_cents),
+                                    ('week', u.week_start, u.week_leads, u.week_spend_cents),
+                                    ('month', u.month_start, u.month_leads, u.month_spend_cents)) AS x(period, start, leads, spend_cents)
+         WHERE s.niche_id = @nicheId AND (@ids::uuid[] IS NULL OR s.id = ANY(@ids))
         """;
 
     /// <summary>
@@ -41,8 +43,7 @@ public sealed class NicheStore(NpgsqlDataSource db)
          WHERE s.niche_id = @nicheId
         """;
 
-    /// <param name="now">The niche's clock: which periods' counts are current.</param>
-    public async Task<NicheSnapshot?> Load(Guid nicheId, DateTimeOffset now)
+    public async Task<NicheSnapshot?> Load(Guid nicheId)
     {
         await using var connection = await db.OpenConnectionAsync();
         await using var results = await connection.QueryMultipleAsync($"""
@@ -51,7 +52,7 @@ public sealed class NicheStore(NpgsqlDataSource db)
               FROM competition_levels WHERE niche_id = @nicheId ORDER BY order_position;
             {ServedSubscriptions};
             {CurrentUsage};
-            """, new { nicheId, now, ids = (Guid[]?)null });
+            """, new { nicheId, ids = (Guid[]?)null });
         var niche = await results.ReadSingleOrDefaultAsync<NicheRow>();
         if (niche is null)
         {
@@ -63,11 +64,11 @@ public sealed class NicheStore(NpgsqlDataSource db)
         return new NicheSnapshot(niche, levels, subscriptions, usage);
     }
 
-    public async Task<(IReadOnlyList<SubscriptionRow> Rows, IReadOnlyList<UsageRow> Usage)> LoadSubscriptions(Guid nicheId, IReadOnlyList<Guid> ids, DateTimeOffset now)
+    public async Task<(IReadOnlyList<SubscriptionRow> Rows, IReadOnlyList<UsageRow> Usage)> LoadSubscriptions(Guid nicheId, IReadOnlyList<Guid> ids)
     {
         await using var connection = await db.OpenConnectionAsync();
         await using var results = await connection.QueryMultipleAsync(
-            $"{ServedSubscriptions} AND s.id = ANY(@ids); {CurrentUsage};", new { nicheId, ids = ids.ToArray(), now });
+            $"{ServedSubscriptions} AND s.id = ANY(@ids); {CurrentUsage};", new { nicheId, ids = ids.ToArray() });
         var rows = (await results.ReadAsync<SubscriptionRow>()).ToList();
         var usage = (await results.ReadAsync<UsageRow>()).ToList();
         return (rows, usage);
@@ -97,7 +98,7 @@ public sealed class NicheStore(NpgsqlDataSource db)
                 return null;
             }
         }
-        var (rows, usage) = await LoadSubscriptions(nicheId, [subscriptionId], now);
+        var (rows, usage) = await LoadSubscriptions(nicheId, [subscriptionId]);
         return (rows.Single(), usage);
     }
 

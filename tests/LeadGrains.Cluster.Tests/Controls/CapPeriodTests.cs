@@ -95,7 +95,7 @@ public sealed class CapPeriodTests(VirtualTimeClusterFixture fixture) : IClassFi
         // 22:00 in Chicago is 09:30 or 10:30 the next morning in Kolkata: its day has hours left to run.
         var evening = NextLocal(chicago, new LocalTime(22, 0));
         fixture.Cluster.AdvanceTo(evening);
-        Assert.Equal([west, east], (await Served(s, niche)).Order());
+        Assert.Equal(new[] { west, east }.Order(), (await Served(s, niche)).Order());
 
         fixture.Cluster.AdvanceTo(evening.AddHours(3));   // a new day in Chicago only
         Assert.Equal([west], await Served(s, niche));

@@ -50,10 +50,12 @@ public sealed class CapsGuardTests(ClusterFixture fixture) : IClassFixture<Clust
         await s.Subscribe(niche, other, 1);
         await s.Controls(niche, cappedSubscription.SubscriptionId, new SubscriptionCapsSpec(LeadsPerDay: 2));
         Assert.Equal(2, (await s.Distribute(await s.Lead(niche))).Result!.Assignments.Count);
-        // The cap is lowered where this activation does not see it (another activation of the niche took the change).
+        // The cap is lowered where this activation does not see it: another activation of the niche took the change.
         await using (var connection = await fixture.Db.OpenConnectionAsync())
         {
-            await connection.ExecuteAsync("UPDATE subscriptions SET leads_per_day = 1 WHERE id = @SubscriptionId", new { cappedSubscription.SubscriptionId });
+            Assert.True(await connection.QuerySingleAsync<bool>(
+                "SELECT set_subscription_controls(@SubscriptionId, @NicheId, 1, NULL, NULL, NULL, NULL, NULL, NULL, NULL, now())",
+                new { cappedSubscription.SubscriptionId, niche.NicheId }));
         }
 
         var result = (await s.Distribute(await s.Lead(niche))).Result!;
