@@ -53,6 +53,8 @@ public static class ApiComposition
         builder.Services.AddSingleton<DistributionQueries>();
         builder.Services.AddSingleton<DeliveryQueries>();
         builder.Services.AddSingleton<LeadCsvImport>();
+        builder.Services.AddSingleton<LeadImportUploads>();
+        builder.Services.AddSingleton<LeadImportQueries>();
         builder.Services.AddSingleton<AuditQueries>();
         builder.Services.AddSingleton<JobSchedules>();
         builder.Services.AddSingleton<FairnessQueries>();
@@ -92,6 +94,7 @@ public static class ApiComposition
         app.MapSubscriptionControlsEndpoints();
         app.MapLeadEndpoints();
         app.MapLeadImportEndpoints();
+        app.MapLeadImportJobEndpoints();
         app.MapDistributionEndpoints();
         app.MapQueueEndpoints();
         app.MapAuditEndpoints();
