@@ -92,6 +92,7 @@ public static class ApiComposition
         app.MapNicheEndpoints();
         app.MapProviderEndpoints();
         app.MapSubscriptionEndpoints();
+        app.MapSubscriptionControlsEndpoints();
         app.MapLeadEndpoints();
         app.MapLeadImportEndpoints();
         app.MapLeadImportJobEndpoints();
@@ -106,6 +107,7 @@ public static class ApiComposition
         app.MapDeliveryEndpoints();
         app.MapTemplateEndpoints();
         app.MapProviderSelfServiceEndpoints();
+        app.MapOwnSubscriptionEndpoints();
         return app;
     }
 }
