@@ -4,7 +4,9 @@ using System.Text;
 using LeadGrains.Abstractions;
 using LeadGrains.Abstractions.Niches;
 using LeadGrains.Abstractions.Providers;
+using LeadGrains.Abstractions.Returns;
 using LeadGrains.Grains.Delivery;
+using LeadGrains.Grains.Returns;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -21,6 +23,7 @@ public sealed class ProviderGrain(
     WebhookAddressGuard webhookGuard,
     IOptions<DeliveryOptions> deliveryOptions,
     LeadGrainsTelemetry telemetry,
+    ProviderReturns returns,
     [FromKeyedServices(LeadGrainsClock.Key)] TimeProvider clock,
     ILogger<ProviderGrain> logger) : Grain, IProviderGrain
 {
@@ -110,6 +113,27 @@ public sealed class ProviderGrain(
             await NotifyNiches();
         }
         return new DepositResult(outcome, row.EntryId ?? Guid.Empty, row.AmountCents, row.BalanceCents);
+    }
+
+    public async Task<ReturnRequestResult> RequestReturn(ReturnRequestCommand command)
+    {
+        var requested = await returns.Request(ProviderId, command);
+        if (requested.Refunded)
+        {
+            await NotifyNiches();
+        }
+        return requested.Result;
+    }
+
+    public async Task<ReturnDecisionResult> DecideReturn(ReturnDecisionCommand command)
+    {
+        var decided = await returns.Decide(ProviderId, command);
+        if (decided.Refunded)
+        {
+            // A refund raises the balance as a deposit does: every niche the provider buys in takes the new one in.
+            await NotifyNiches();
+        }
+        return decided.Result;
     }
 
     /// <summary>
