@@ -3,7 +3,8 @@ namespace LeadGrains.Cluster.Tests.Infrastructure;
 /// <summary>
 /// The distribution rules written as plainly as possible, independent of the production code: a
 /// niche's rotation, the least-recently-served order, cross-level dedupe, and "charge if the balance
-/// covers the price". Tests replay the same leads through it and compare assignments and balances.
+/// covers the price", and a refund giving an assignment's price back. Tests replay the same leads
+/// (and refunds) through it and compare assignments and balances.
 /// </summary>
 public sealed class ReferenceModel
 {
@@ -33,6 +34,9 @@ public sealed class ReferenceModel
     }
 
     public void AddSubscription(Subscription subscription) => _subscriptions.Add(subscription);
+
+    /// <summary>An approved return: the price comes back, and with it the provider's place among those who can pay.</summary>
+    public void Refund(Guid providerId, long priceCents) => _balances[providerId] += priceCents;
 
     public Outcome Distribute(Guid nicheId, string state)
     {
