@@ -34,6 +34,7 @@ public static class ServiceCollectionExtensions
         services.TryAddSingleton<ProviderReturns>();
         services.TryAddSingleton<LeadStore>();
         services.TryAddSingleton<LeadRowReader>();
+        services.TryAddSingleton<LeadImportStore>();
         services.AddPlacementDirector<NichePlacement, NichePlacementDirector>();
         services.AddPlacementDirector<WithItsNichePlacement, NichePlacementDirector>();
         services.TryAddSingleton<DistributionStore>();
