@@ -25,10 +25,10 @@ public sealed class ConsoleLogin(IssuedTokenValidator tokens)
         var (user, expiresAt) = session;
         if (Roles.Platform.Any(role => user.HasClaim(ClaimNames.Role, role)))
         {
-            // A platform session opens the Orleans dashboard only; the console's pages belong to workspaces.
+            // A platform session sees every workspace (read only) and the Orleans dashboard: only with MFA.
             return user.HasMfa()
                 ? new Outcome(user, expiresAt, null)
-                : Refused("The Orleans dashboard needs a token issued after multi-factor authentication.");
+                : Refused("The platform's view needs a token issued after multi-factor authentication.");
         }
         if (!user.HasClaim(ClaimNames.Role, Roles.Ops) && !user.HasClaim(ClaimNames.Role, Roles.Admin))
         {
