@@ -55,6 +55,7 @@ public static class ApiComposition
         builder.Services.AddSingleton<LeadQueries>();
         builder.Services.AddSingleton<DistributionQueries>();
         builder.Services.AddSingleton<DeliveryQueries>();
+        builder.Services.AddSingleton<ProviderAssignmentQueries>();
         builder.Services.AddSingleton<LeadCsvImport>();
         builder.Services.AddSingleton<LeadImportUploads>();
         builder.Services.AddSingleton<LeadImportQueries>();

@@ -74,7 +74,7 @@ public static class ConsoleEndpoints
 
     private static async Task<IResult> Overview(HttpContext http, IAntiforgery antiforgery, ConsoleViews views, string? notice)
     {
-        var view = await views.Load(http.User.WorkspaceId());
+        var view = await views.Load(http.User.WorkspaceId(), http.RequestAborted);
         return Html(ConsolePage.Overview(view, http.User.Actor(), http.User.HasMfa(), Field(http, antiforgery), Notice(notice)));
     }
 
@@ -87,7 +87,7 @@ public static class ConsoleEndpoints
         {
             return Results.Redirect("/console/platform");
         }
-        return Html(ConsolePage.Overview(await views.Load(id), http.User.Actor(), canAct: false, Field(http, antiforgery), null, platformView: name));
+        return Html(ConsolePage.Overview(await views.Load(id, http.RequestAborted), http.User.Actor(), canAct: false, Field(http, antiforgery), null, platformView: name));
     }
 
     private static async Task<IResult> Retry(HttpContext http, IAntiforgery antiforgery, IGrainFactory grains, [FromRoute] Guid id)

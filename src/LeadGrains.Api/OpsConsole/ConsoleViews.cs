@@ -54,21 +54,21 @@ public sealed class ConsoleViews(
         return await connection.QuerySingleOrDefaultAsync<string>("SELECT name FROM workspaces WHERE id = @workspaceId", new { workspaceId });
     }
 
-    public async Task<Overview> Load(Guid workspaceId)
+    public async Task<Overview> Load(Guid workspaceId, CancellationToken cancellationToken)
     {
         var queue = grains.GetGrain<IDeadLetterQueueGrain>(workspaceId);
         var now = clock.GetUtcNow();
         var jobs = new List<JobResponse>();
-        foreach (var schedule in await schedules.All())
+        foreach (var schedule in await schedules.All(cancellationToken))
         {
             jobs.Add(JobResponse.From(schedule, await grains.GetGrain<IScheduledJobGrain>(schedule.Name).GetStatus(), now));
         }
         var discrepancies = await audit.List(workspaceId,
-            new AuditQueries.Filter("ledger.discrepancy", null, null, null, null, new TimeRange(null, null)), null, 20);
+            new AuditQueries.Filter("ledger.discrepancy", null, null, null, null, new TimeRange(null, null)), null, 20, cancellationToken);
         var levels = new List<(string, FairnessReport)>();
         foreach (var (nicheId, name) in await Niches(workspaceId))
         {
-            if (await fairness.Report(workspaceId, nicheId, now.AddDays(-1), now) is { } report)
+            if (await fairness.Report(workspaceId, nicheId, now.AddDays(-1), now, cancellationToken) is { } report)
             {
                 levels.Add((name, report));
             }
