@@ -60,7 +60,7 @@ public static class PortalEndpoints
 
     private static async Task<IResult> Overview(HttpContext http, IAntiforgery antiforgery, PortalViews views, TimeProvider clock, string? notice)
     {
-        var view = await views.Load(http.User.WorkspaceId(), http.User.ProviderId());
+        var view = await views.Load(http.User.WorkspaceId(), http.User.ProviderId(), http.RequestAborted);
         if (view is null)
         {
             // A token for a provider that no longer exists (or never did in its workspace): nothing to show.

@@ -28,7 +28,7 @@ public sealed class PortalViews(
         IReadOnlyList<ReturnView> Returns, IReadOnlyList<Subscription> Subscriptions, ReturnPolicy Rules);
 
     /// <summary>The provider's overview, or null if the provider does not exist in <paramref name="workspaceId"/>.</summary>
-    public async Task<Overview?> Load(Guid workspaceId, Guid providerId)
+    public async Task<Overview?> Load(Guid workspaceId, Guid providerId, CancellationToken cancellationToken)
     {
         var provider = await grains.GetGrain<IProviderGrain>(providerId).Get();
         if (provider is null || provider.WorkspaceId != workspaceId)
@@ -41,7 +41,7 @@ public sealed class PortalViews(
             provider,
             await Leads(providerId),
             await providers.Ledger(providerId, new PageRequest(1, Recent)),
-            (await deliveries.OfProvider(providerId, null, Recent)).Items,
+            (await deliveries.OfProvider(providerId, null, Recent, cancellationToken)).Items,
             (await returns.List(workspaceId, providerId, null, null, Recent)).Items,
             subscriptions.Select(s => new Subscription(s.SubscriptionId, names[s.LevelId].Niche, names[s.LevelId].Level, names[s.LevelId].PriceCents,
                 s.Status, s.Filters.States is { Count: > 0 } states ? string.Join(", ", states) : "all", s.LastReceivedAt)).ToList(),
