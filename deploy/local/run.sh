@@ -195,6 +195,7 @@ cat <<EOF
 [run] LeadGrains is up: $active active silo(s) in cluster $CLUSTER_ID
       API        $API_URL
       console    $API_URL/console  (sign in with the admin token below)
+      portal     $API_URL/portal  (providers: deploy/local/portal-demo.sh makes one with a lead and prints its token)
       dashboard  $API_URL/dashboard/
       readiness  $API_URL/health/ready
       metrics    $API_URL/metrics

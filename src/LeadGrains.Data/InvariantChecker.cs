@@ -3,12 +3,14 @@ using Npgsql;
 
 namespace LeadGrains.Data;
 
-/// <summary>One broken invariant: which (I1..I4, I8), about what, and how.</summary>
+/// <summary>One broken invariant: which (I1..I4, I8, R1..R4), about what, and how.</summary>
 public sealed record InvariantViolation(string Invariant, Guid SubjectId, string Detail);
 
 /// <summary>
-/// Runs the SQL function <c>check_invariants()</c> (money, fairness and caps invariants I1-I4 and I8). Tests,
-/// the benchmark and the nightly reconciliation all judge the data through this one query.
+/// Runs the SQL functions <c>check_invariants()</c> (money, fairness and caps invariants I1-I4 and I8) and
+/// <c>check_refund_invariants()</c> (refunds R1-R4: each names its assignment, at most one per
+/// assignment, never more than its price, exactly the approved returns). Tests, the benchmark and the
+/// nightly reconciliation all judge the data through this one query.
 /// </summary>
 public static class InvariantChecker
 {
@@ -16,7 +18,12 @@ public static class InvariantChecker
     {
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
         var rows = await connection.QueryAsync<InvariantViolation>(new CommandDefinition(
-            "SELECT invariant, subject_id, detail FROM check_invariants() ORDER BY invariant, subject_id",
+            """
+            SELECT invariant, subject_id, detail FROM check_invariants()
+            UNION ALL
+            SELECT invariant, subject_id, detail FROM check_refund_invariants()
+            ORDER BY invariant, subject_id
+            """,
             cancellationToken: cancellationToken));
         return rows.ToList();
     }

@@ -7,6 +7,7 @@ using LeadGrains.Grains.Operations;
 using LeadGrains.Grains.Placement;
 using LeadGrains.Grains.Providers;
 using LeadGrains.Grains.Queues;
+using LeadGrains.Grains.Returns;
 using LeadGrains.Grains.Workspaces;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -28,6 +29,9 @@ public static class ServiceCollectionExtensions
         services.TryAddSingleton<NicheStore>();
         services.TryAddSingleton<NicheDistributionServices>();
         services.TryAddSingleton<ProviderStore>();
+        services.TryAddSingleton<ReturnStore>();
+        services.TryAddSingleton<ReturnPolicyStore>();
+        services.TryAddSingleton<ProviderReturns>();
         services.TryAddSingleton<LeadStore>();
         services.TryAddSingleton<LeadRowReader>();
         services.TryAddSingleton<LeadImportStore>();

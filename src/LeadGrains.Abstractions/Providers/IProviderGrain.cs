@@ -1,3 +1,5 @@
+using LeadGrains.Abstractions.Returns;
+
 namespace LeadGrains.Abstractions.Providers;
 
 /// <summary>
@@ -33,4 +35,17 @@ public interface IProviderGrain : IGrainWithGuidKey
 
     /// <summary>Adds funds idempotently and reactivates subscriptions the new balance covers.</summary>
     Task<DepositResult> Deposit(DepositCommand command);
+
+    /// <summary>
+    /// Asks to return one of the provider's assignments within its workspace's return window, with a
+    /// reason of the workspace's list; auto-approved (and refunded) within the provider's return-rate
+    /// limit when the workspace allows it. Throws <see cref="ValidationFailedException"/> on a bad reason or note.
+    /// </summary>
+    Task<ReturnRequestResult> RequestReturn(ReturnRequestCommand command);
+
+    /// <summary>
+    /// Approves (refunding the assignment's price once, however often it is approved) or rejects a
+    /// pending return of the provider. Throws <see cref="ValidationFailedException"/> on a bad note.
+    /// </summary>
+    Task<ReturnDecisionResult> DecideReturn(ReturnDecisionCommand command);
 }

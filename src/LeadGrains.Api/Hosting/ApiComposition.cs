@@ -13,12 +13,14 @@ using LeadGrains.Api.Niches;
 using LeadGrains.Api.OpenApi;
 using LeadGrains.Api.OpsConsole;
 using LeadGrains.Api.Platform;
+using LeadGrains.Api.ProviderPortal;
 using LeadGrains.Api.ProviderSelfService;
 using LeadGrains.Api.Providers;
 using LeadGrains.Api.Queues;
 using LeadGrains.Api.RateLimiting;
 using LeadGrains.Api.Reconciliation;
 using LeadGrains.Api.Reports;
+using LeadGrains.Api.Returns;
 using LeadGrains.Hosting;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -41,6 +43,7 @@ public static class ApiComposition
         builder.AddRequestBounds();
         builder.AddLeadGrainsAuth();
         builder.AddOpsConsole();
+        builder.AddProviderPortal();
         builder.Services.AddReadinessChecks();
         builder.Services.ConfigureHttpJsonOptions(options => ApiJson.Configure(options.SerializerOptions));
         builder.Services.AddLeadGrainsRateLimits(builder.Configuration);
@@ -60,6 +63,9 @@ public static class ApiComposition
         builder.Services.AddSingleton<JobSchedules>();
         builder.Services.AddSingleton<FairnessQueries>();
         builder.Services.AddSingleton<ReportQueries>();
+        builder.Services.AddSingleton<ReturnQueries>();
+        builder.Services.AddSingleton<ReturnReportQueries>();
+        builder.Services.AddSingleton<IssuedTokenValidator>();
         builder.Services.TryAddSingleton(TimeProvider.System);
         return builder;
     }
@@ -108,6 +114,10 @@ public static class ApiComposition
         app.MapTemplateEndpoints();
         app.MapProviderSelfServiceEndpoints();
         app.MapOwnSubscriptionEndpoints();
+        app.MapProviderReturnEndpoints();
+        app.MapReturnEndpoints();
+        app.MapReturnReportEndpoints();
+        app.MapProviderPortal();
         return app;
     }
 }

@@ -14,10 +14,11 @@ public static class OpenApiExtensions
         ["Distribution"] = "Distributing a lead, its status and its assignments.",
         ["Queues"] = "The distribution queue and its dead letters.",
         ["Deliveries"] = "Delivery of each assignment to its provider by e-mail, webhook and SMS: status, attempts, resends, dead letters, templates.",
-        ["Provider self-service"] = "What a provider's own token can read: its profile, leads, ledger and deliveries.",
+        ["Provider self-service"] = "What a provider's own token can read and do: its profile, leads, ledger and deliveries; returning its bad leads.",
+        ["Returns"] = "Bad-lead returns: the workspace's return rules, the returns providers ask for, their approval (a refund, once) or rejection.",
         ["Audit"] = "The audit log.",
         ["Jobs"] = "Scheduled jobs and the ledger reconciliation.",
-        ["Reports"] = "Leads, distributions and revenue per niche, provider and day, as JSON or CSV.",
+        ["Reports"] = "Leads, distributions and revenue per niche, provider and day; returned leads per provider, niche and reason; as JSON or CSV.",
     };
 
     public static IServiceCollection AddLeadGrainsOpenApi(this IServiceCollection services) =>

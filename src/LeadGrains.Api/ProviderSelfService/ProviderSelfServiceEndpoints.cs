@@ -65,7 +65,7 @@ public static class ProviderSelfServiceEndpoints
     }
 
     /// <summary>The token's provider, if it exists in the token's workspace (otherwise 404).</summary>
-    private static async Task<ProviderView> Self(HttpContext http, IGrainFactory grains)
+    internal static async Task<ProviderView> Self(HttpContext http, IGrainFactory grains)
     {
         var provider = await grains.GetGrain<IProviderGrain>(http.User.ProviderId()).Get();
         return provider is not null && provider.WorkspaceId == http.User.WorkspaceId() ? provider : throw ApiProblemException.NotFound("provider");

@@ -55,7 +55,7 @@ public static class ReportEndpoints
         return Results.Ok(new ProviderDayReport(period.From.UtcDateTime, period.To.UtcDateTime, await rows.ToListAsync()));
     }
 
-    private static (ReportQueries.Period Period, bool Csv) Parse(TimeProvider clock, string? from, string? to, string? nicheId, string? format)
+    internal static (ReportQueries.Period Period, bool Csv) Parse(TimeProvider clock, string? from, string? to, string? nicheId, string? format)
     {
         var csv = format switch
         {
@@ -73,7 +73,7 @@ public static class ReportEndpoints
     /// Every value written is a date, a UUID or a number: nothing to quote. The columns are the JSON
     /// items' fields, in order (the OpenAPI document describes both answers with the JSON schema).
     /// </summary>
-    private static IResult Csv(string fileName, string header, IAsyncEnumerable<string> lines) =>
+    internal static IResult Csv(string fileName, string header, IAsyncEnumerable<string> lines) =>
         Results.Stream(async body =>
         {
             await using var writer = new StreamWriter(body, new UTF8Encoding(false), bufferSize: 16 * 1024);

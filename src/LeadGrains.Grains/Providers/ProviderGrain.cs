@@ -4,7 +4,9 @@ using System.Text;
 using LeadGrains.Abstractions;
 using LeadGrains.Abstractions.Niches;
 using LeadGrains.Abstractions.Providers;
+using LeadGrains.Abstractions.Returns;
 using LeadGrains.Grains.Delivery;
+using LeadGrains.Grains.Returns;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -21,6 +23,7 @@ public sealed class ProviderGrain(
     WebhookAddressGuard webhookGuard,
     IOptions<DeliveryOptions> deliveryOptions,
     LeadGrainsTelemetry telemetry,
+    ProviderReturns returns,
     [FromKeyedServices(LeadGrainsClock.Key)] TimeProvider clock,
     ILogger<ProviderGrain> logger) : Grain, IProviderGrain
 {
@@ -125,6 +128,27 @@ public sealed class ProviderGrain(
         // Its niches count caps and hours in its zone: they take the new one, and the recounted periods, in.
         await NotifyNiches();
         return timeZone;
+    }
+
+    public async Task<ReturnRequestResult> RequestReturn(ReturnRequestCommand command)
+    {
+        var requested = await returns.Request(ProviderId, command);
+        if (requested.Refunded)
+        {
+            await NotifyNiches();
+        }
+        return requested.Result;
+    }
+
+    public async Task<ReturnDecisionResult> DecideReturn(ReturnDecisionCommand command)
+    {
+        var decided = await returns.Decide(ProviderId, command);
+        if (decided.Refunded)
+        {
+            // A refund raises the balance as a deposit does: every niche the provider buys in takes the new one in.
+            await NotifyNiches();
+        }
+        return decided.Result;
     }
 
     /// <summary>

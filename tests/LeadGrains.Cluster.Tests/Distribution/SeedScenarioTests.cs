@@ -1,11 +1,13 @@
 using Dapper;
 using LeadGrains.Abstractions.Leads;
+using LeadGrains.Abstractions.Providers;
+using LeadGrains.Abstractions.Returns;
 using LeadGrains.Cluster.Tests.Infrastructure;
 using static LeadGrains.Cluster.Tests.Infrastructure.Scenario;
 
 namespace LeadGrains.Cluster.Tests.Distribution;
 
-/// <summary>The ten integration scenarios of seeds/001 phase 15, on a real cluster and database.</summary>
+/// <summary>The ten integration scenarios of seeds/001 phase 15, on a real cluster and database, and an eleventh: a refund.</summary>
 public sealed class SeedScenarioTests(ClusterFixture fixture) : IClassFixture<ClusterFixture>
 {
     [Fact]
@@ -238,6 +240,31 @@ public sealed class SeedScenarioTests(ClusterFixture fixture) : IClassFixture<Cl
         Assert.Equal(9_000, await s.Balance(b));
         await using var connection = await fixture.Db.OpenConnectionAsync();
         Assert.Equal(2, await connection.QuerySingleAsync<long>("SELECT count(*) FROM lead_assignments WHERE lead_id = @lead", new { lead }));
+        await fixture.AssertInvariantsHold();
+    }
+
+    [Fact]
+    public async Task S11_a_returned_lead_is_refunded_and_the_refund_buys_the_next_lead()
+    {
+        var s = await Scenario.Start(fixture.Grains);
+        var niche = await s.Niche(new Level(1, 1, 5000));
+        var buyer = await s.Provider(5000, OrderedId(1));
+        var other = await s.Provider(10_000, OrderedId(2));
+        await s.Subscribe(niche, buyer, 1);
+        await s.Subscribe(niche, other, 1);
+        var bought = Assert.Single((await s.Distribute(await s.Lead(niche))).Result!.Assignments);
+        Assert.Equal(buyer, bought.ProviderId);
+
+        var provider = fixture.Grains.GetGrain<IProviderGrain>(buyer);
+        var returned = await provider.RequestReturn(new ReturnRequestCommand(bought.AssignmentId, "wrong_contact", null, "provider:buyer"));
+        var approved = await provider.DecideReturn(new ReturnDecisionCommand(returned.Return!.ReturnId, true, null, "admin:test"));
+
+        Assert.Equal(ReturnDecisionOutcome.Approved, approved.Outcome);
+        Assert.Equal(5000, await s.Balance(buyer));
+        // The other provider is served next (least recently served), then the refunded buyer again.
+        Assert.Equal(other, Assert.Single((await s.Distribute(await s.Lead(niche))).Result!.Assignments).ProviderId);
+        Assert.Equal(buyer, Assert.Single((await s.Distribute(await s.Lead(niche))).Result!.Assignments).ProviderId);
+        Assert.Equal(0, await s.Balance(buyer));
         await fixture.AssertInvariantsHold();
     }
 

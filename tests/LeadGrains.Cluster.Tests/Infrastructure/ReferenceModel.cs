@@ -3,9 +3,11 @@ namespace LeadGrains.Cluster.Tests.Infrastructure;
 /// <summary>
 /// The distribution rules written as plainly as possible, independent of the production code: a
 /// niche's rotation, the least-recently-served order, cross-level dedupe, "charge if the balance
-/// covers the price", and the buyers' controls: a subscription at its daily lead cap or budget, or
-/// outside its hours, is passed over and keeps its place. Tests replay the same leads through it and
-/// compare assignments and balances. The model knows one day: tests keep their leads within one.
+/// covers the price", a refund giving an assignment's price back, and the buyers' controls: a
+/// subscription at its daily lead cap or budget, or outside its hours, is passed over and keeps its
+/// place (a refunded lead still counts toward its period's cap and budget, as in the database).
+/// Tests replay the same leads (and refunds) through it and compare assignments and balances. The
+/// model knows one day: tests keep their leads within one.
 /// </summary>
 public sealed class ReferenceModel
 {
@@ -38,6 +40,9 @@ public sealed class ReferenceModel
     }
 
     public void AddSubscription(Subscription subscription) => _subscriptions.Add(subscription);
+
+    /// <summary>An approved return: the price comes back, and with it the provider's place among those who can pay.</summary>
+    public void Refund(Guid providerId, long priceCents) => _balances[providerId] += priceCents;
 
     public Outcome Distribute(Guid nicheId, string state)
     {

@@ -1,0 +1,143 @@
+using LeadGrains.Abstractions;
+using LeadGrains.Abstractions.Providers;
+using LeadGrains.Abstractions.Returns;
+using LeadGrains.Api.Auth;
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Authentication;
+
+namespace LeadGrains.Api.ProviderPortal;
+
+/// <summary>
+/// The provider portal at <c>/portal</c>: sign in with a provider's token, then one page with its
+/// balance, subscriptions, leads (with contact, and a form to return each within the window), return
+/// requests, ledger and deliveries — only the signed-in provider's. Forms are checked against forgery;
+/// nothing here is part of the JSON API.
+/// </summary>
+public static class PortalEndpoints
+{
+    private const string SecurityPolicy = "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+    public static void MapProviderPortal(this IEndpointRouteBuilder app)
+    {
+        var portal = app.MapGroup("/portal").ExcludeFromDescription();
+        portal.MapGet("/login", LoginPage);
+        portal.MapPost("/login", SignIn);
+        portal.MapPost("/logout", SignOut).RequireAuthorization(PortalAuthentication.Policy);
+        portal.MapGet("", Overview).RequireAuthorization(PortalAuthentication.Policy);
+        portal.MapPost("/returns", RequestReturn).RequireAuthorization(PortalAuthentication.Policy);
+    }
+
+    private static IResult LoginPage(HttpContext http, IAntiforgery antiforgery) => Html(PortalPage.Login(Field(http, antiforgery), null));
+
+    private static async Task<IResult> SignIn(HttpContext http, IAntiforgery antiforgery, PortalLogin login, ILogger<PortalLogin> logger)
+    {
+        if (!await antiforgery.IsRequestValidAsync(http))
+        {
+            return Forged();
+        }
+        var form = await http.Request.ReadFormAsync(http.RequestAborted);
+        var outcome = await login.Validate(form["token"], http.RequestAborted);
+        if (outcome.Principal is null)
+        {
+            logger.LogInformation("Portal sign-in refused: {Reason}", outcome.Refusal);
+            return Html(PortalPage.Login(Field(http, antiforgery), outcome.Refusal), StatusCodes.Status401Unauthorized);
+        }
+        await http.SignInAsync(PortalAuthentication.Scheme, outcome.Principal,
+            new AuthenticationProperties { ExpiresUtc = outcome.ExpiresAt, IsPersistent = false });
+        logger.LogInformation("Portal session opened for provider {ProviderId}", outcome.Principal.ProviderId());
+        return Results.Redirect("/portal");
+    }
+
+    private static async Task<IResult> SignOut(HttpContext http, IAntiforgery antiforgery)
+    {
+        if (!await antiforgery.IsRequestValidAsync(http))
+        {
+            return Forged();
+        }
+        await http.SignOutAsync(PortalAuthentication.Scheme);
+        return Results.Redirect("/portal/login");
+    }
+
+    private static async Task<IResult> Overview(HttpContext http, IAntiforgery antiforgery, PortalViews views, TimeProvider clock, string? notice)
+    {
+        var view = await views.Load(http.User.WorkspaceId(), http.User.ProviderId(), http.RequestAborted);
+        if (view is null)
+        {
+            // A token for a provider that no longer exists (or never did in its workspace): nothing to show.
+            await http.SignOutAsync(PortalAuthentication.Scheme);
+            return Html(PortalPage.Login(Field(http, antiforgery), "This provider does not exist."), StatusCodes.Status404NotFound);
+        }
+        return Html(PortalPage.Overview(view, clock.GetUtcNow(), Field(http, antiforgery), Notice(notice)));
+    }
+
+    private static async Task<IResult> RequestReturn(HttpContext http, IAntiforgery antiforgery, IGrainFactory grains)
+    {
+        if (!await antiforgery.IsRequestValidAsync(http))
+        {
+            return Forged();
+        }
+        var form = await http.Request.ReadFormAsync(http.RequestAborted);
+        if (!Guid.TryParse(form["assignment_id"], out var assignmentId))
+        {
+            return Results.Redirect("/portal?notice=invalid");
+        }
+        var provider = grains.GetGrain<IProviderGrain>(http.User.ProviderId());
+        if (await provider.Get() is not { } self || self.WorkspaceId != http.User.WorkspaceId())
+        {
+            return Results.Redirect("/portal?notice=not-found");
+        }
+        var note = form["note"].ToString();
+        try
+        {
+            var result = await provider.RequestReturn(new ReturnRequestCommand(assignmentId, form["reason"], note.Length == 0 ? null : note, http.User.Actor()));
+            return Results.Redirect($"/portal?notice={result.Outcome switch
+            {
+                ReturnRequestOutcome.PendingReview => "requested",
+                ReturnRequestOutcome.AutoApproved => "refunded",
+                ReturnRequestOutcome.AlreadyRequested => "already",
+                ReturnRequestOutcome.WindowClosed => "window-closed",
+                _ => "not-found",
+            }}");
+        }
+        catch (ValidationFailedException)
+        {
+            return Results.Redirect("/portal?notice=invalid");
+        }
+    }
+
+    /// <summary>Only known notices are shown: the query string never reaches the page as text.</summary>
+    private static string? Notice(string? notice) => notice switch
+    {
+        "requested" => "Your return request was sent; it waits for review.",
+        "refunded" => "Your return was approved and the lead's price refunded to your balance.",
+        "already" => "This lead was returned before.",
+        "window-closed" => "The return window of this lead has closed.",
+        "not-found" => "No such lead of yours.",
+        "invalid" => "The request was incomplete or invalid: choose a reason, and keep the note under 2,000 characters.",
+        _ => null,
+    };
+
+    /// <summary>A form without this session's anti-forgery token changes nothing.</summary>
+    private static IResult Forged() => Results.Problem(statusCode: StatusCodes.Status400BadRequest, detail: "The form is missing its anti-forgery token or it does not match this session.");
+
+    private static string Field(HttpContext http, IAntiforgery antiforgery)
+    {
+        var tokens = antiforgery.GetAndStoreTokens(http);
+        return $"<input type=\"hidden\" name=\"{tokens.FormFieldName}\" value=\"{tokens.RequestToken}\">";
+    }
+
+    private static IResult Html(string html, int status = StatusCodes.Status200OK) => new HtmlResult(html, status);
+
+    private sealed class HtmlResult(string html, int status) : IResult
+    {
+        public Task ExecuteAsync(HttpContext http)
+        {
+            http.Response.StatusCode = status;
+            http.Response.ContentType = "text/html; charset=utf-8";
+            http.Response.Headers.ContentSecurityPolicy = SecurityPolicy;
+            http.Response.Headers.XContentTypeOptions = "nosniff";
+            http.Response.Headers.CacheControl = "no-store";
+            return http.Response.WriteAsync(html, http.RequestAborted);
+        }
+    }
+}
