@@ -17,17 +17,23 @@ public sealed class RuleBook
 
     public int Count => _ordered.Length;
 
-    /// <summary>The highest-priority enabled rule the lead meets; null when none does.</summary>
-    public RoutingRule? FirstMatch(LeadFacts facts)
+    /// <summary>The highest-priority enabled rule the lead meets (null when none does), and how many rules were evaluated.</summary>
+    public (RoutingRule? Rule, int RulesEvaluated) FirstMatch(LeadFacts facts)
     {
+        var evaluated = 0;
         foreach (var rule in _ordered)
         {
-            if (rule.Enabled && rule.Condition.IsMetBy(facts))
+            if (!rule.Enabled)
             {
-                return rule;
+                continue;
+            }
+            evaluated++;
+            if (rule.Condition.IsMetBy(facts))
+            {
+                return (rule, evaluated);
             }
         }
-        return null;
+        return (null, evaluated);
     }
 
     /// <summary>The match with every rule's answer up to it (the dry run).</summary>

@@ -43,7 +43,7 @@ public sealed class RuleMatchingTests
     {
         var facts = LeadFacts.From(state, zip, amount, Parse(attributes));
 
-        Assert.Equal(expected, Rules.FirstMatch(facts)?.Id);
+        Assert.Equal(expected, Rules.FirstMatch(facts).Rule?.Id);
         Assert.Equal(expected, Rules.Explain(facts).Rule?.Id);
     }
 
