@@ -19,6 +19,7 @@ using LeadGrains.Api.Queues;
 using LeadGrains.Api.RateLimiting;
 using LeadGrains.Api.Reconciliation;
 using LeadGrains.Api.Reports;
+using LeadGrains.Api.Routing;
 using LeadGrains.Hosting;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -57,6 +58,8 @@ public static class ApiComposition
         builder.Services.AddSingleton<JobSchedules>();
         builder.Services.AddSingleton<FairnessQueries>();
         builder.Services.AddSingleton<ReportQueries>();
+        builder.Services.AddSingleton<RoutingQueries>();
+        builder.Services.AddSingleton<RoutingRuleStore>();
         builder.Services.TryAddSingleton(TimeProvider.System);
         return builder;
     }
@@ -98,6 +101,9 @@ public static class ApiComposition
         app.MapReconciliationEndpoints();
         app.MapFairnessEndpoints();
         app.MapReportEndpoints();
+        app.MapRoutingIntakeEndpoints();
+        app.MapRoutingRuleEndpoints();
+        app.MapRoutingOperationsEndpoints();
         app.MapOpsConsole();
         app.MapDeliveryEndpoints();
         app.MapTemplateEndpoints();

@@ -17,6 +17,7 @@ public static class OpenApiExtensions
         ["Provider self-service"] = "What a provider's own token can read: its profile, leads, ledger and deliveries.",
         ["Audit"] = "The audit log.",
         ["Jobs"] = "Scheduled jobs and the ledger reconciliation.",
+        ["Routing"] = "Partner routing: sources submit leads to the platform; rules move each into one destination workspace's niche, once, deduplicated across partners; retries, dead letters, logs and volume.",
         ["Reports"] = "Leads, distributions and revenue per niche, provider and day, as JSON or CSV.",
     };
 
