@@ -202,7 +202,8 @@ BEGIN
 END $$;
 
 -- Operators: a dead-lettered submission gets a fresh round of attempts (to the destination it was
--- bound for, if any), or is resolved by hand and its payload erased.
+-- bound for, if any), or is resolved by hand and its payload erased. Either returns the status it
+-- left the submission in, or 'refused:' and the status of one that is not dead-lettered.
 CREATE FUNCTION retry_routing(p_id uuid, p_actor text, p_now timestamptz)
 RETURNS text LANGUAGE plpgsql AS $$
 DECLARE
@@ -210,8 +211,10 @@ DECLARE
     v_status text;
 BEGIN
     SELECT * INTO v FROM routing_submissions WHERE id = p_id FOR UPDATE;
-    IF NOT FOUND OR v.status <> 'dead' THEN
-        RETURN coalesce(v.status, 'not_found');
+    IF NOT FOUND THEN
+        RETURN 'not_found';
+    ELSIF v.status <> 'dead' THEN
+        RETURN 'refused:' || v.status;
     END IF;
     v_status := CASE WHEN v.destination_niche_id IS NULL THEN 'pending' ELSE 'deciding' END;
     UPDATE routing_submissions SET status = v_status, attempts = 0, next_attempt_at = p_now, updated_at = p_now WHERE id = p_id;
@@ -225,8 +228,10 @@ DECLARE
     v routing_submissions%ROWTYPE;
 BEGIN
     SELECT * INTO v FROM routing_submissions WHERE id = p_id FOR UPDATE;
-    IF NOT FOUND OR v.status <> 'dead' THEN
-        RETURN coalesce(v.status, 'not_found');
+    IF NOT FOUND THEN
+        RETURN 'not_found';
+    ELSIF v.status <> 'dead' THEN
+        RETURN 'refused:' || v.status;
     END IF;
     UPDATE routing_submissions SET status = 'resolved', payload = NULL, finished_at = p_now, updated_at = p_now WHERE id = p_id;
     INSERT INTO routing_log (submission_id, attempt, outcome, reason, actor, at)

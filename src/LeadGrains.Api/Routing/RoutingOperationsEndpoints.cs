@@ -60,9 +60,9 @@ public static class RoutingOperationsEndpoints
         return status switch
         {
             "not_found" => throw ApiProblemException.NotFound("submission"),
-            "pending" or "deciding" when action == "retry" => new RoutingActionResponse(id, status),
-            "resolved" when action == "resolve" => new RoutingActionResponse(id, status),
-            _ => throw ApiProblemException.Conflict($"The submission is {status}; only a dead-lettered one can be {action}d."),
+            _ when status.StartsWith("refused:", StringComparison.Ordinal) =>
+                throw ApiProblemException.Conflict($"The submission is {status["refused:".Length..]}; only a dead-lettered one can be {action}d."),
+            _ => new RoutingActionResponse(id, status),
         };
     }
 

@@ -83,7 +83,7 @@ public sealed class RoutingRuleStore(NpgsqlDataSource db)
         return true;
     }
 
-    /// <summary>See retry_routing and resolve_routing: the status after the operator's action, or the one that refused it.</summary>
+    /// <summary>See retry_routing and resolve_routing: the status after the operator's action, <c>refused:</c> and the status that refused it, or <c>not_found</c>.</summary>
     public async Task<string> Operate(string function, Guid submissionId, string actor, string? note, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
