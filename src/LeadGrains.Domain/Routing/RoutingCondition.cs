@@ -16,7 +16,7 @@ public sealed class RoutingCondition
     /// <summary>Parentheses nested deeper than this are refused before parsing, so the parser's recursion stays shallow.</summary>
     private const int MaxParentheses = 16;
 
-    private static readonly ExpressionConfiguration Configuration = ExpressionConfiguration.FromOptions(
+    internal static readonly ExpressionConfiguration Configuration = ExpressionConfiguration.FromOptions(
         ExpressionOptions.OrdinalStringComparer | ExpressionOptions.NoCache | ExpressionOptions.DisallowSingleEquals);
 
     private static readonly EvaluationVisitorFactory Visitors = new();
@@ -67,7 +67,7 @@ public sealed class RoutingCondition
         var condition = new RoutingCondition(text, parsed);
         try
         {
-            if (condition.Answer(Sample) is not bool)
+            if (condition.Answer(LeadEvaluation.Of(Sample)) is not bool)
             {
                 return (null, ["must answer true or false (e.g. state == 'TX'), not a number or text."]);
             }
@@ -80,11 +80,14 @@ public sealed class RoutingCondition
     }
 
     /// <summary>True when the lead meets the condition; a condition that fails on this lead's values is not met.</summary>
-    public bool IsMetBy(LeadFacts facts)
+    public bool IsMetBy(LeadFacts facts) => IsMetBy(LeadEvaluation.Of(facts));
+
+    /// <inheritdoc cref="IsMetBy(LeadFacts)"/>
+    public bool IsMetBy(LeadEvaluation lead)
     {
         try
         {
-            return Answer(facts) is true;
+            return Answer(lead) is true;
         }
         catch (Exception error) when (error is not OutOfMemoryException)
         {
@@ -92,11 +95,7 @@ public sealed class RoutingCondition
         }
     }
 
-    private object? Answer(LeadFacts facts)
-    {
-        var context = new ExpressionContext(facts.Variables()!, null, RoutingFunctions.For(facts), null, null);
-        return new Expression(_expression, Configuration, context, CultureInfo.InvariantCulture, Visitors).Evaluate();
-    }
+    private object? Answer(LeadEvaluation lead) => _expression.Accept(lead.Visitor);
 
     private static int DeepestParenthesis(string text)
     {

@@ -20,6 +20,7 @@ public sealed class RuleBook
     /// <summary>The highest-priority enabled rule the lead meets (null when none does), and how many rules were evaluated.</summary>
     public (RoutingRule? Rule, int RulesEvaluated) FirstMatch(LeadFacts facts)
     {
+        var lead = LeadEvaluation.Of(facts);
         var evaluated = 0;
         foreach (var rule in _ordered)
         {
@@ -28,7 +29,7 @@ public sealed class RuleBook
                 continue;
             }
             evaluated++;
-            if (rule.Condition.IsMetBy(facts))
+            if (rule.Condition.IsMetBy(lead))
             {
                 return (rule, evaluated);
             }
@@ -41,6 +42,7 @@ public sealed class RuleBook
     {
         var evaluations = new List<RuleEvaluation>();
         var values = string.Join(", ", facts.Variables().Select(v => $"{v.Key}={Show(v.Value)}"));
+        var lead = LeadEvaluation.Of(facts);
         var evaluated = 0;
         foreach (var rule in _ordered)
         {
@@ -50,7 +52,7 @@ public sealed class RuleBook
                 continue;
             }
             evaluated++;
-            var met = rule.Condition.IsMetBy(facts);
+            var met = rule.Condition.IsMetBy(lead);
             evaluations.Add(new RuleEvaluation(rule.Id, rule.Name, rule.Priority, true, met,
                 $"{rule.Condition.Text} is {(met ? "true" : "false")} for {values}"));
             if (met)
