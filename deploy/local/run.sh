@@ -186,6 +186,8 @@ if $demo; then
   fi
 fi
 
+api_docs="only in local mode (without --silos)"
+[ "$silos" -eq 0 ] && api_docs="$API_URL/api-docs/"
 admin_token=$(dotnet "$API_DIR/LeadGrains.Api.dll" token --role admin --workspace "$LOCAL_WORKSPACE" --mfa --minutes 720 --sub local-admin)
 
 cat <<EOF
@@ -197,6 +199,7 @@ cat <<EOF
       readiness  $API_URL/health/ready
       metrics    $API_URL/metrics
       openapi    $API_URL/openapi/v1.json
+      api docs   $api_docs  (Scalar: read and try the API in a browser)
       logs       $LOG_DIR
       e-mail     SMTP 127.0.0.1:$LEADGRAINS_SMTP_PORT, messages in $LEADGRAINS_SMTP_MAILDIR/new
       webhooks   receiver http://127.0.0.1:$WEBHOOK_PORT/, what it gets in $LOG_DIR/webhooks.log

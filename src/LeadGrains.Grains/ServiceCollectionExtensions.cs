@@ -31,6 +31,7 @@ public static class ServiceCollectionExtensions
         services.TryAddSingleton<ProviderStore>();
         services.TryAddSingleton<LeadStore>();
         services.TryAddSingleton<LeadRowReader>();
+        services.TryAddSingleton<LeadImportStore>();
         services.AddPlacementDirector<NichePlacement, NichePlacementDirector>();
         services.AddPlacementDirector<WithItsNichePlacement, NichePlacementDirector>();
         services.TryAddSingleton<DistributionStore>();

@@ -54,6 +54,8 @@ public static class ApiComposition
         builder.Services.AddSingleton<DistributionQueries>();
         builder.Services.AddSingleton<DeliveryQueries>();
         builder.Services.AddSingleton<LeadCsvImport>();
+        builder.Services.AddSingleton<LeadImportUploads>();
+        builder.Services.AddSingleton<LeadImportQueries>();
         builder.Services.AddSingleton<AuditQueries>();
         builder.Services.AddSingleton<JobSchedules>();
         builder.Services.AddSingleton<FairnessQueries>();
@@ -94,6 +96,7 @@ public static class ApiComposition
         app.MapSubscriptionEndpoints();
         app.MapLeadEndpoints();
         app.MapLeadImportEndpoints();
+        app.MapLeadImportJobEndpoints();
         app.MapDistributionEndpoints();
         app.MapQueueEndpoints();
         app.MapAuditEndpoints();

@@ -11,7 +11,11 @@ public sealed record ImportRejectionResponse(long Line, string Reason);
 
 public sealed record ImportResponse(int Accepted, int Duplicates, IReadOnlyList<ImportRejectionResponse> Rejected);
 
-/// <summary>Bulk intake: a leads.csv file (its columns: docs/API.md, "Lead import"), streamed row by row into the lead grains.</summary>
+/// <summary>
+/// Bulk intake within one request: a leads CSV (its columns: docs/API.md, "Lead import"), streamed row
+/// by row into the lead grains, answered with the report. <see cref="LeadImportJobEndpoints"/> runs the
+/// same file as a job instead.
+/// </summary>
 public static class LeadImportEndpoints
 {
     /// <summary>Large enough for ~200,000 rows; the file is streamed, never held whole.</summary>
@@ -26,14 +30,20 @@ public static class LeadImportEndpoints
 
     private static async Task<ImportResponse> Import(HttpContext http, LeadCsvImport importer, AuditLog audit)
     {
-        if (!string.Equals(http.Request.ContentType?.Split(';')[0].Trim(), "text/csv", StringComparison.OrdinalIgnoreCase))
-        {
-            throw new ApiProblemException(StatusCodes.Status415UnsupportedMediaType, "The request body must be text/csv.");
-        }
+        RequireCsv(http);
         var workspaceId = http.User.WorkspaceId();
         var report = await importer.Import(http.Request.Body, workspaceId, http.RequestAborted);
         await audit.Write(workspaceId, http.User.Actor(), "leads.imported", "workspace", workspaceId,
             new { report.Accepted, report.Duplicates, rejected = report.Rejected.Count });
         return new ImportResponse(report.Accepted, report.Duplicates, report.Rejected.Select(r => new ImportRejectionResponse(r.Line, r.Reason)).ToList());
+    }
+
+    /// <summary>Both imports take the file as the body, typed text/csv (415 otherwise).</summary>
+    internal static void RequireCsv(HttpContext http)
+    {
+        if (!string.Equals(http.Request.ContentType?.Split(';')[0].Trim(), "text/csv", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new ApiProblemException(StatusCodes.Status415UnsupportedMediaType, "The request body must be text/csv.");
+        }
     }
 }

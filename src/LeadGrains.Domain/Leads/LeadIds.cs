@@ -16,6 +16,13 @@ public static class LeadIds
         NameBased($"import:{workspaceId:N}:{rowLeadId:N}");
 
     /// <summary>
+    /// The lead of a CSV row that names none (no <c>lead_id</c> column): the row's line in its upload,
+    /// so an interrupted import that resumes reaches the leads it already submitted.
+    /// </summary>
+    public static Guid ForImportLine(Guid workspaceId, Guid importId, long line) =>
+        NameBased($"import-line:{workspaceId:N}:{importId:N}:{line}");
+
+    /// <summary>
     /// The lead submitted with an Idempotency-Key. Generation 0 is the key's first lead; a key reused
     /// after its retention names the next generation, a new lead. Keys are visible ASCII, so the
     /// line break cannot occur in one and two (key, generation) pairs never share a name.

@@ -2,21 +2,37 @@ using LeadGrains.Api.Tests.Infrastructure;
 
 namespace LeadGrains.Api.Tests.Contract;
 
-/// <summary>docs/API.md ends with the reference rendered from the served OpenAPI document, so the two cannot drift.</summary>
+/// <summary>
+/// The repository carries the API's contract as files that cannot drift from what the API serves:
+/// docs/openapi.json is the served OpenAPI document (the typed client of <see cref="GeneratedClientTests"/>
+/// is generated from it at build time), and docs/API.md ends with the reference rendered from it.
+/// </summary>
 [Collection(ApiCollection.Name)]
 public sealed class ApiReferenceTests(LocalApiHost host)
 {
-    /// <summary>Set to 1 (deploy/local/api-reference.sh does) to rewrite the file instead of checking it.</summary>
+    /// <summary>Set to 1 (deploy/local/api-reference.sh does) to rewrite the files instead of checking them.</summary>
     private const string WriteVariable = "LEADGRAINS_WRITE_API_REFERENCE";
 
     [Fact]
     public async Task Docs_api_md_holds_the_reference_of_the_served_openapi_document()
     {
-        var path = Path.Combine(RepositoryRoot(), "docs", "API.md");
+        var path = Repository.PathOf("docs", "API.md");
         var current = await File.ReadAllTextAsync(path);
         var reference = await ApiReference.Render(await OpenApiContract.Document(host.Client), host.Services);
-        var expected = ApiReference.Apply(current, reference);
+        await CheckOrWrite(path, current, ApiReference.Apply(current, reference));
+    }
 
+    [Fact]
+    public async Task Docs_openapi_json_is_the_served_openapi_document()
+    {
+        var path = Repository.PathOf("docs", "openapi.json");
+        var current = File.Exists(path) ? await File.ReadAllTextAsync(path) : "";
+        var served = (await OpenApiContract.Document(host.Client)).GetRawText() + "\n";
+        await CheckOrWrite(path, current, served);
+    }
+
+    private static async Task CheckOrWrite(string path, string current, string expected)
+    {
         if (Environment.GetEnvironmentVariable(WriteVariable) == "1")
         {
             await File.WriteAllTextAsync(path, expected);
@@ -30,15 +46,5 @@ public sealed class ApiReferenceTests(LocalApiHost host)
             $"{path} differs from the served OpenAPI document at line {first + 1}:\n"
             + $"  file:     {currentLines.ElementAtOrDefault(first)}\n  document: {expectedLines.ElementAtOrDefault(first)}\n"
             + "Regenerate it with deploy/local/api-reference.sh and commit it.");
-    }
-
-    private static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "LeadGrains.sln")))
-        {
-            directory = directory.Parent;
-        }
-        return directory?.FullName ?? throw new InvalidOperationException("No LeadGrains.sln above " + AppContext.BaseDirectory);
     }
 }

@@ -41,6 +41,7 @@ public sealed class AuthorizationMatrixTests(LocalApiHost host)
         ["update subscription"] = new("PATCH", "/api/v1/admin/subscriptions/{subscription}", Access.Manage, [200], true, new { status = "active" }),
         ["submit lead"] = new("POST", "/api/v1/leads", Access.Intake, [201], false, "{lead-body}"),
         ["import leads"] = new("POST", "/api/v1/admin/leads/import", Access.Manage, [200], false, Csv: "lead_id,niche_id,workspace_id,state,email,phone,first_name,last_name\n"),
+        ["start lead import"] = new("POST", "/api/v1/admin/lead-imports", Access.Manage, [202], false, Csv: "niche_id,state,email,phone,first_name,last_name\n"),
         ["list leads"] = new("GET", "/api/v1/admin/leads", Access.Read, [200], false),
         ["get lead"] = new("GET", "/api/v1/admin/leads/{lead}", Access.Read, [200], true),
         ["approve lead"] = new("POST", "/api/v1/admin/leads/{pending-lead}/approve", Access.Manage, [200], true),

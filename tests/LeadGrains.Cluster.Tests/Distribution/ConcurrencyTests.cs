@@ -125,12 +125,17 @@ public sealed class BrokenVariantTests(ClusterFixture fixture) : IClassFixture<C
         Assert.Contains(run.MoneyViolations, v => v.Invariant == "I1");
     }
 
-    /// <summary>The real function with its provider row lock taken out and a pause where the lock would have mattered.</summary>
+    /// <summary>
+    /// The real function with its provider row lock taken out and a pause where the lock would have
+    /// mattered. The pause is long enough (20 ms, against a side deposit's few ms) that deposits
+    /// commit inside it even when the whole suite starves the machine: at 3 ms a run under full load
+    /// once saw no deposit land in the few windows there were, so there was no lost update to catch.
+    /// </summary>
     private async Task InstallReadThenWriteCharge()
     {
         await using var connection = await fixture.Db.OpenConnectionAsync();
         var definition = await connection.QuerySingleAsync<string>("SELECT pg_get_functiondef('record_distributions'::regproc)");
-        var broken = definition.Replace("ORDER BY p.id FOR NO KEY UPDATE) x;", "ORDER BY p.id) x;\n    PERFORM pg_sleep(0.003);");
+        var broken = definition.Replace("ORDER BY p.id FOR NO KEY UPDATE) x;", "ORDER BY p.id) x;\n    PERFORM pg_sleep(0.02);");
         Assert.NotEqual(definition, broken);
         await connection.ExecuteAsync(broken);
     }
