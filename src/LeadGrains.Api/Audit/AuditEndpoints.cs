@@ -25,7 +25,7 @@ public static class AuditEndpoints
         var filter = new AuditQueries.Filter(
             Text("action", action), Text("actor", actor), Text("target_type", target_type), Text("target_id", target_id),
             Query.OptionalId("lead_id", lead_id), TimeRange.Parse(from, to));
-        return queries.List(http.User.WorkspaceId(), filter, IdCursor.Decode(cursor), Query.Limit(limit));
+        return queries.List(http.User.WorkspaceId(), filter, IdCursor.Decode(cursor), Query.Limit(limit), http.RequestAborted);
     }
 
     private static string? Text(string field, string? value) => value switch

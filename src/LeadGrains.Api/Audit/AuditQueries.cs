@@ -13,10 +13,10 @@ public sealed class AuditQueries(NpgsqlDataSource db)
 
     private sealed record Row(long Id, string Action, string Actor, string? TargetType, string? TargetId, Guid? LeadId, string Metadata, DateTime CreatedAt);
 
-    public async Task<AuditPage> List(Guid workspaceId, Filter filter, IdCursor? after, int limit)
+    public async Task<AuditPage> List(Guid workspaceId, Filter filter, IdCursor? after, int limit, CancellationToken cancellationToken)
     {
-        await using var connection = await db.OpenConnectionAsync();
-        var rows = (await connection.QueryAsync<Row>("""
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        var rows = (await connection.QueryAsync<Row>(new CommandDefinition("""
             SELECT id, action, actor, target_type, target_id, lead_id, metadata::text AS metadata, created_at
               FROM audit_log
              WHERE workspace_id = @workspaceId
@@ -34,7 +34,7 @@ public sealed class AuditQueries(NpgsqlDataSource db)
         {
             workspaceId, filter.Action, filter.Actor, filter.TargetType, filter.TargetId, filter.LeadId,
             from = filter.Period.From, to = filter.Period.To, afterId = after?.Id, take = limit + 1,
-        })).ToList();
+        }, cancellationToken: cancellationToken))).ToList();
         var page = rows.Take(limit).ToList();
         var items = page.Select(r => new AuditEntry(
             r.Id, r.Action, r.Actor, r.TargetType, r.TargetId, r.LeadId, JsonDocument.Parse(r.Metadata).RootElement.Clone(), r.CreatedAt)).ToList();

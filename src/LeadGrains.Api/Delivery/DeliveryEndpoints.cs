@@ -72,7 +72,7 @@ public static class DeliveryEndpoints
     private static async Task<AssignmentDeliveriesResponse> OfAssignment(HttpContext http, DeliveryQueries queries, [FromRoute(Name = "assignment_id")] string assignmentId)
     {
         var id = Query.Id("assignment_id", assignmentId);
-        return await queries.OfAssignment(http.User.WorkspaceId(), id) is { } items
+        return await queries.OfAssignment(http.User.WorkspaceId(), id, http.RequestAborted) is { } items
             ? new AssignmentDeliveriesResponse(id, items)
             : throw ApiProblemException.NotFound("assignment");
     }
@@ -96,19 +96,19 @@ public static class DeliveryEndpoints
     private static async Task<DeadDeliveryPage> Dead(HttpContext http, DeliveryQueries queries, string? page, string? limit, string? resolved)
     {
         var paging = Query.Page(page, limit);
-        return await queries.Dead(http.User.WorkspaceId(), paging, Query.OptionalBool("resolved", resolved));
+        return await queries.Dead(http.User.WorkspaceId(), paging, Query.OptionalBool("resolved", resolved), http.RequestAborted);
     }
 
     private static async Task<DeliveryEndpointsResponse> Endpoints(HttpContext http, DeliveryQueries queries) =>
-        new(await queries.Endpoints(http.User.WorkspaceId()));
+        new(await queries.Endpoints(http.User.WorkspaceId(), http.RequestAborted));
 
     private static async Task<DeliveryResponse> One(HttpContext http, DeliveryQueries queries, [FromRoute(Name = "delivery_id")] string deliveryId) =>
-        await queries.One(http.User.WorkspaceId(), Query.Id("delivery_id", deliveryId)) ?? throw ApiProblemException.NotFound("delivery");
+        await queries.One(http.User.WorkspaceId(), Query.Id("delivery_id", deliveryId), http.RequestAborted) ?? throw ApiProblemException.NotFound("delivery");
 
     private static async Task<DeliveryAttemptsResponse> Attempts(HttpContext http, DeliveryQueries queries, [FromRoute(Name = "delivery_id")] string deliveryId)
     {
         var id = Query.Id("delivery_id", deliveryId);
-        return await queries.Attempts(http.User.WorkspaceId(), id) is { } items
+        return await queries.Attempts(http.User.WorkspaceId(), id, http.RequestAborted) is { } items
             ? new DeliveryAttemptsResponse(id, items)
             : throw ApiProblemException.NotFound("delivery");
     }
@@ -124,7 +124,7 @@ public static class DeliveryEndpoints
                 throw ApiProblemException.Conflict("The delivery is not dead, or it was resolved.");
         }
         await audit.Write(http.User.WorkspaceId(), http.User.Actor(), "delivery.retried", "delivery", id);
-        return Results.Accepted($"/api/v1/admin/deliveries/{id}", await queries.One(http.User.WorkspaceId(), id));
+        return Results.Accepted($"/api/v1/admin/deliveries/{id}", await queries.One(http.User.WorkspaceId(), id, http.RequestAborted));
     }
 
     private static async Task<DeliveryResponse> Resolve(HttpContext http, IGrainFactory grains, DeliveryQueries queries, AuditLog audit, [FromRoute(Name = "delivery_id")] string deliveryId)
@@ -136,7 +136,7 @@ public static class DeliveryEndpoints
             throw ApiProblemException.Validation("note", "must be at most 2000 characters.");
         }
         var outcome = await Operations(http, grains).Resolve(id, http.User.Actor(), note);
-        var delivery = await queries.One(http.User.WorkspaceId(), id) ?? throw ApiProblemException.NotFound("delivery");
+        var delivery = await queries.One(http.User.WorkspaceId(), id, http.RequestAborted) ?? throw ApiProblemException.NotFound("delivery");
         if (outcome == DeadDeliveryOutcome.NotOpen && delivery.State != "dead")
         {
             throw ApiProblemException.Conflict("The delivery is not dead.");

@@ -44,13 +44,13 @@ public static class DistributionEndpoints
     }
 
     private static async Task<DistributionStatusResponse> Status(HttpContext http, DistributionQueries queries, [FromRoute(Name = "lead_id")] string leadId) =>
-        await queries.Status(http.User.WorkspaceId(), Query.Id("lead_id", leadId)) ?? throw ApiProblemException.NotFound("lead");
+        await queries.Status(http.User.WorkspaceId(), Query.Id("lead_id", leadId), http.RequestAborted) ?? throw ApiProblemException.NotFound("lead");
 
     private static async Task<LeadAssignmentPage> Assignments(
         HttpContext http, LeadQueries leads, DistributionQueries queries, [FromRoute(Name = "lead_id")] string leadId, string? page, string? limit)
     {
         var id = Query.Id("lead_id", leadId);
         var paging = Query.Page(page, limit);
-        return await leads.Exists(http.User.WorkspaceId(), id) ? await queries.Assignments(id, paging) : throw ApiProblemException.NotFound("lead");
+        return await leads.Exists(http.User.WorkspaceId(), id, http.RequestAborted) ? await queries.Assignments(id, paging, http.RequestAborted) : throw ApiProblemException.NotFound("lead");
     }
 }

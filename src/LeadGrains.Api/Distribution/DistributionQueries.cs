@@ -28,10 +28,10 @@ public sealed class DistributionQueries(NpgsqlDataSource db)
     private sealed record StoredSkip(Guid ProviderId, Guid? SubscriptionId, string Reason);
 
     /// <summary>The lead's latest attempt and its assignment count; null if the lead is not in the workspace.</summary>
-    public async Task<DistributionStatusResponse?> Status(Guid workspaceId, Guid leadId)
+    public async Task<DistributionStatusResponse?> Status(Guid workspaceId, Guid leadId, CancellationToken cancellationToken)
     {
-        await using var connection = await db.OpenConnectionAsync();
-        var row = await connection.QuerySingleOrDefaultAsync<StatusRow>("""
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        var row = await connection.QuerySingleOrDefaultAsync<StatusRow>(new CommandDefinition("""
             SELECT l.status AS lead_status, l.distribution_attempts, (l.next_attempt_at IS NOT NULL) AS due,
                    (SELECT count(*) FROM lead_assignments a WHERE a.lead_id = l.id) AS assignments,
                    r.status AS run_status, r.started_at, r.completed_at, r.start_level_order_position,
@@ -39,7 +39,7 @@ public sealed class DistributionQueries(NpgsqlDataSource db)
               FROM leads l
               LEFT JOIN LATERAL (SELECT * FROM distribution_runs r WHERE r.lead_id = l.id ORDER BY r.attempt DESC LIMIT 1) r ON true
              WHERE l.id = @leadId AND l.workspace_id = @workspaceId
-            """, new { workspaceId, leadId });
+            """, new { workspaceId, leadId }, cancellationToken: cancellationToken));
         if (row is null)
         {
             return null;
@@ -68,11 +68,11 @@ public sealed class DistributionQueries(NpgsqlDataSource db)
         _ => row.LeadStatus is "approved" ? "Not distributed yet; trigger a distribution." : $"The lead is {row.LeadStatus}; it is not distributed.",
     };
 
-    public async Task<LeadAssignmentPage> Assignments(Guid leadId, PageRequest page)
+    public async Task<LeadAssignmentPage> Assignments(Guid leadId, PageRequest page, CancellationToken cancellationToken)
     {
-        await using var connection = await db.OpenConnectionAsync();
-        var total = await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM lead_assignments WHERE lead_id = @leadId", new { leadId });
-        var items = await connection.QueryAsync<LeadAssignmentResponse>("""
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        var total = await connection.ExecuteScalarAsync<long>(new CommandDefinition("SELECT count(*) FROM lead_assignments WHERE lead_id = @leadId", new { leadId }, cancellationToken: cancellationToken));
+        var items = await connection.QueryAsync<LeadAssignmentResponse>(new CommandDefinition("""
             SELECT a.id AS assignment_id, a.provider_id, p.name AS provider_name, a.subscription_id, a.level_id AS competition_level_id,
                    l.name AS level_name, round(a.price_cents / 100.0, 2) AS price_charged, a.price_cents AS price_charged_cents, a.assigned_at, a.status
               FROM lead_assignments a
@@ -81,7 +81,7 @@ public sealed class DistributionQueries(NpgsqlDataSource db)
              WHERE a.lead_id = @leadId
              ORDER BY a.assigned_at DESC, a.id DESC
              LIMIT @Limit OFFSET @Offset
-            """, new { leadId, page.Limit, page.Offset });
+            """, new { leadId, page.Limit, page.Offset }, cancellationToken: cancellationToken));
         return new LeadAssignmentPage(leadId, page.Page, page.Limit, total, items.ToList());
     }
 }

@@ -24,31 +24,32 @@ public static class JobEndpoints
             .RequireAuthorization(Policies.Manage).Produces<JobResponse>().WithQueryProblems().WithNotFound();
     }
 
-    private static async Task<JobListResponse> List(JobSchedules schedules, IGrainFactory grains)
+    private static async Task<JobListResponse> List(JobSchedules schedules, IGrainFactory grains, CancellationToken cancellationToken)
     {
-        var all = await schedules.All();
+        var all = await schedules.All(cancellationToken);
         var now = schedules.Now;
         var items = await Task.WhenAll(all.Select(async schedule =>
             JobResponse.From(schedule, await grains.GetGrain<IScheduledJobGrain>(schedule.Name).GetStatus(), now)));
         return new JobListResponse(items);
     }
 
-    private static async Task<JobResponse> Get(JobSchedules schedules, IGrainFactory grains, [FromRoute(Name = "name")] string name)
+    private static async Task<JobResponse> Get(JobSchedules schedules, IGrainFactory grains, [FromRoute(Name = "name")] string name,
+        CancellationToken cancellationToken)
     {
-        var schedule = await Find(schedules, name);
+        var schedule = await Find(schedules, name, cancellationToken);
         return JobResponse.From(schedule, await grains.GetGrain<IScheduledJobGrain>(schedule.Name).GetStatus(), schedules.Now);
     }
 
     private static async Task<JobResponse> RunNow(
         HttpContext http, JobSchedules schedules, IGrainFactory grains, AuditLog audit, [FromRoute(Name = "name")] string name)
     {
-        var schedule = await Find(schedules, name);
+        var schedule = await Find(schedules, name, http.RequestAborted);
         var status = await grains.GetGrain<IScheduledJobGrain>(schedule.Name).RunNow();
         await audit.Write(http.User.WorkspaceId(), http.User.Actor(), "job.run_now", "job", schedule.Name, new { outcome = status.LastOutcome });
         return JobResponse.From(schedule, status, schedules.Now);
     }
 
     /// <summary>Only the names of existing jobs reach a grain: any other name is a 404, and activates nothing.</summary>
-    private static async Task<JobSchedules.Schedule> Find(JobSchedules schedules, string name) =>
-        (await schedules.All()).FirstOrDefault(s => s.Name == name) ?? throw ApiProblemException.NotFound("job");
+    private static async Task<JobSchedules.Schedule> Find(JobSchedules schedules, string name, CancellationToken cancellationToken) =>
+        (await schedules.All(cancellationToken)).FirstOrDefault(s => s.Name == name) ?? throw ApiProblemException.NotFound("job");
 }

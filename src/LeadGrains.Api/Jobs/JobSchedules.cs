@@ -25,9 +25,9 @@ public sealed class JobSchedules(NpgsqlDataSource db, IOptions<ClusterOptions> c
         }
     }
 
-    public async Task<IReadOnlyList<Schedule>> All()
+    public async Task<IReadOnlyList<Schedule>> All(CancellationToken cancellationToken)
     {
-        await using var connection = await db.OpenConnectionAsync();
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
         var rows = await connection.QueryAsync<(string Name, DateTime StartsAt, long PeriodMs)>("""
             SELECT remindername, starttime, period
               FROM orleansreminderstable

@@ -57,11 +57,10 @@ public sealed class LeadQueries(NpgsqlDataSource db)
     }
 
     /// <summary>Whether the lead exists in the workspace.</summary>
-    public async Task<bool> Exists(Guid workspaceId, Guid leadId)
+    public async Task<bool> Exists(Guid workspaceId, Guid leadId, CancellationToken cancellationToken)
     {
-        await using var connection = await db.OpenConnectionAsync();
-        return await connection.ExecuteScalarAsync<bool>(
-            "SELECT EXISTS (SELECT 1 FROM leads WHERE id = @leadId AND workspace_id = @workspaceId)", new { workspaceId, leadId });
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<bool>(new CommandDefinition("SELECT EXISTS (SELECT 1 FROM leads WHERE id = @leadId AND workspace_id = @workspaceId)", new { workspaceId, leadId }, cancellationToken: cancellationToken));
     }
 
     /// <summary>A page of a workspace's leads, newest first; served in that order by <c>ix_leads_workspace_created</c> (0031).</summary>

@@ -25,6 +25,6 @@ public static class FairnessEndpoints
     {
         var id = Query.Id("niche_id", nicheId);
         var (start, end) = TimeRange.Parse(from, to).Bounded(clock.GetUtcNow(), DefaultPeriod, MaxPeriod);
-        return await queries.Report(http.User.WorkspaceId(), id, start, end) ?? throw ApiProblemException.NotFound("niche");
+        return await queries.Report(http.User.WorkspaceId(), id, start, end, http.RequestAborted) ?? throw ApiProblemException.NotFound("niche");
     }
 }

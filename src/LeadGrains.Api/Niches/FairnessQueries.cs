@@ -16,10 +16,10 @@ public sealed class FairnessQueries(NpgsqlDataSource db)
         Guid LevelId, string LevelName, int OrderPosition, Guid? SubscriptionId, Guid? ProviderId, string? Status, long Assignments);
 
     /// <summary>The report, or null when the niche is not one of the workspace's.</summary>
-    public async Task<FairnessReport?> Report(Guid workspaceId, Guid nicheId, DateTimeOffset from, DateTimeOffset to)
+    public async Task<FairnessReport?> Report(Guid workspaceId, Guid nicheId, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
     {
-        await using var connection = await db.OpenConnectionAsync();
-        var rows = (await connection.QueryAsync<Row>("""
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        var rows = (await connection.QueryAsync<Row>(new CommandDefinition("""
             SELECT l.id AS level_id, l.name AS level_name, l.order_position, s.id AS subscription_id, s.provider_id, s.status,
                    (SELECT count(*) FROM lead_assignments a
                      WHERE a.provider_id = s.provider_id AND a.level_id = l.id AND a.assigned_at >= @from AND a.assigned_at < @to) AS assignments
@@ -28,9 +28,8 @@ public sealed class FairnessQueries(NpgsqlDataSource db)
               LEFT JOIN subscriptions s ON s.level_id = l.id
              WHERE n.id = @nicheId AND n.workspace_id = @workspaceId
              ORDER BY l.order_position, s.provider_id
-            """, new { workspaceId, nicheId, from, to })).ToList();
-        if (rows.Count == 0 && !await connection.ExecuteScalarAsync<bool>(
-                "SELECT EXISTS (SELECT 1 FROM niches WHERE id = @nicheId AND workspace_id = @workspaceId)", new { workspaceId, nicheId }))
+            """, new { workspaceId, nicheId, from, to }, cancellationToken: cancellationToken))).ToList();
+        if (rows.Count == 0 && !await connection.ExecuteScalarAsync<bool>(new CommandDefinition("SELECT EXISTS (SELECT 1 FROM niches WHERE id = @nicheId AND workspace_id = @workspaceId)", new { workspaceId, nicheId }, cancellationToken: cancellationToken)))
         {
             return null;
         }

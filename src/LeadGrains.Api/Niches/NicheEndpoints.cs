@@ -38,7 +38,7 @@ public static class NicheEndpoints
     }
 
     private static async Task<NichePage> List(HttpContext http, NicheQueries queries, string? cursor, string? limit) =>
-        await queries.List(http.User.WorkspaceId(), Cursor.Decode(cursor), Query.Limit(limit));
+        await queries.List(http.User.WorkspaceId(), Cursor.Decode(cursor), Query.Limit(limit), http.RequestAborted);
 
     private static async Task<NicheResponse> Get(HttpContext http, IGrainFactory grains, [FromRoute(Name = "niche_id")] string nicheId) =>
         NicheResponse.From(await Find(http, grains, nicheId));

@@ -6,14 +6,16 @@ namespace LeadGrains.Api.OpsConsole;
 
 /// <summary>
 /// The ops console's browser session: a cookie issued in exchange for a token of the API's own
-/// identity source (the same issuer, audience and keys), carrying that token's claims. Pages need
-/// the ops or admin role; actions also need MFA, exactly as the API's dead-letter endpoints do.
+/// identity source (the same issuer, audience and keys), carrying that token's claims. Workspace
+/// pages need the ops or admin role; actions also need MFA, exactly as the API's dead-letter
+/// endpoints do. Platform roles (with MFA) get the list of workspaces and read any one's page.
 /// </summary>
 public static class ConsoleAuthentication
 {
     public const string Scheme = "ops-console";
     public const string ReadPolicy = "console-read";
     public const string OperatePolicy = "console-operate";
+    public const string PlatformPolicy = "console-platform";
     public const string DashboardScheme = "bearer-or-console";
     private const string CookieName = "leadgrains-console";
 
@@ -39,7 +41,10 @@ public static class ConsoleAuthentication
             .AddPolicy(ReadPolicy, policy => policy.AddAuthenticationSchemes(Scheme).RequireAuthenticatedUser()
                 .AddRequirements(new RoleRequirement(Roles.Ops, Roles.Admin), new WorkspaceRequirement()))
             .AddPolicy(OperatePolicy, policy => policy.AddAuthenticationSchemes(Scheme).RequireAuthenticatedUser()
-                .AddRequirements(new RoleRequirement(Roles.Ops, Roles.Admin), new WorkspaceRequirement(), new MfaRequirement()));
+                .AddRequirements(new RoleRequirement(Roles.Ops, Roles.Admin), new WorkspaceRequirement(), new MfaRequirement()))
+            // Platform operators see every workspace, read only, as the dashboard needs: with MFA.
+            .AddPolicy(PlatformPolicy, policy => policy.AddAuthenticationSchemes(Scheme).RequireAuthenticatedUser()
+                .AddRequirements(new RoleRequirement(Roles.Platform), new MfaRequirement()));
         builder.Services.AddSingleton<ConsoleLogin>();
         builder.Services.AddSingleton<ConsoleViews>();
         return builder;

@@ -3,6 +3,7 @@ using LeadGrains.Abstractions.Queues;
 using LeadGrains.Api.Auth;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 
 namespace LeadGrains.Api.OpsConsole;
@@ -10,7 +11,9 @@ namespace LeadGrains.Api.OpsConsole;
 /// <summary>
 /// The ops console at <c>/console</c>: sign in with a token of the API's identity source, then one
 /// page with the backlog, dead letters (retry and resolve, MFA only), recent distributions with
-/// their decisions, the ledger reconciliation, the scheduled jobs and fairness per level.
+/// their decisions, the ledger reconciliation, the scheduled jobs and fairness per level. A
+/// platform operator lands on <c>/console/platform</c> instead: every workspace's queue, each
+/// workspace's page read only, and the Orleans dashboard.
 /// Forms are checked against forgery; nothing here is part of the JSON API.
 /// </summary>
 public static class ConsoleEndpoints
@@ -23,8 +26,10 @@ public static class ConsoleEndpoints
         console.MapGet("/login", LoginPage);
         console.MapPost("/login", SignIn);
         console.MapGet("/denied", () => Html(ConsolePage.Denied(), StatusCodes.Status403Forbidden));
-        console.MapPost("/logout", SignOut).RequireAuthorization(ConsoleAuthentication.ReadPolicy);
+        console.MapPost("/logout", SignOut).RequireAuthorization(new AuthorizationPolicyBuilder(ConsoleAuthentication.Scheme).RequireAuthenticatedUser().Build());
         console.MapGet("", Overview).RequireAuthorization(ConsoleAuthentication.ReadPolicy);
+        console.MapGet("/platform", Platform).RequireAuthorization(ConsoleAuthentication.PlatformPolicy);
+        console.MapGet("/workspaces/{id:guid}", WorkspaceSeenFromThePlatform).RequireAuthorization(ConsoleAuthentication.PlatformPolicy);
         console.MapPost("/dead-letters/{id:guid}/retry", Retry).RequireAuthorization(ConsoleAuthentication.OperatePolicy);
         console.MapPost("/dead-letters/{id:guid}/resolve", Resolve).RequireAuthorization(ConsoleAuthentication.OperatePolicy);
     }
@@ -49,8 +54,8 @@ public static class ConsoleEndpoints
             new AuthenticationProperties { ExpiresUtc = outcome.ExpiresAt, IsPersistent = false });
         if (outcome.Principal.TryGuid(ClaimNames.WorkspaceId) is not { } workspaceId)
         {
-            logger.LogInformation("Platform console session opened for the Orleans dashboard");
-            return Results.Redirect("/dashboard/");
+            logger.LogInformation("Platform console session opened");
+            return Results.Redirect("/console/platform");
         }
         // The subject may be an e-mail address at some identity providers: the log names the workspace only.
         logger.LogInformation("Console session opened in workspace {WorkspaceId}", workspaceId);
@@ -69,8 +74,20 @@ public static class ConsoleEndpoints
 
     private static async Task<IResult> Overview(HttpContext http, IAntiforgery antiforgery, ConsoleViews views, string? notice)
     {
-        var view = await views.Load(http.User.WorkspaceId());
+        var view = await views.Load(http.User.WorkspaceId(), http.RequestAborted);
         return Html(ConsolePage.Overview(view, http.User.Actor(), http.User.HasMfa(), Field(http, antiforgery), Notice(notice)));
+    }
+
+    private static async Task<IResult> Platform(HttpContext http, IAntiforgery antiforgery, ConsoleViews views) =>
+        Html(ConsolePage.Platform(await views.Workspaces(), http.User.Actor(), Field(http, antiforgery)));
+
+    private static async Task<IResult> WorkspaceSeenFromThePlatform(HttpContext http, IAntiforgery antiforgery, ConsoleViews views, [FromRoute] Guid id)
+    {
+        if (await views.WorkspaceName(id) is not { } name)
+        {
+            return Results.Redirect("/console/platform");
+        }
+        return Html(ConsolePage.Overview(await views.Load(id, http.RequestAborted), http.User.Actor(), canAct: false, Field(http, antiforgery), null, platformView: name));
     }
 
     private static async Task<IResult> Retry(HttpContext http, IAntiforgery antiforgery, IGrainFactory grains, [FromRoute] Guid id)

@@ -40,10 +40,10 @@ public sealed class ConsoleLogin(IOptionsMonitor<JwtBearerOptions> bearer)
             var user = new ClaimsPrincipal(identity);
             if (Roles.Platform.Any(role => user.HasClaim(ClaimNames.Role, role)))
             {
-                // A platform session opens the Orleans dashboard only; the console's pages belong to workspaces.
+                // A platform session sees every workspace (read only) and the Orleans dashboard: only with MFA.
                 return user.HasMfa()
                     ? new Outcome(user, result.SecurityToken.ValidTo, null)
-                    : Refused("The Orleans dashboard needs a token issued after multi-factor authentication.");
+                    : Refused("The platform's view needs a token issued after multi-factor authentication.");
             }
             if (!user.HasClaim(ClaimNames.Role, Roles.Ops) && !user.HasClaim(ClaimNames.Role, Roles.Admin))
             {

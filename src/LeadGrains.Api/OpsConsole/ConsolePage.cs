@@ -37,12 +37,19 @@ public static class ConsolePage
     public static string Denied() => Document("LeadGrains ops console — not allowed",
         """<main><section class="wide"><h2>Not allowed</h2><p>This needs the ops or admin role, and actions need a token issued after multi-factor authentication.</p><p><a href="/console">Back</a></p></section></main>""");
 
-    public static string Overview(ConsoleViews.Overview view, string actor, bool canAct, string antiforgeryField, string? notice)
+    /// <summary>
+    /// One workspace's page. <paramref name="platformView"/> names the workspace when a platform
+    /// operator looks in from <see cref="Platform"/>: read only, with the way back.
+    /// </summary>
+    public static string Overview(ConsoleViews.Overview view, string actor, bool canAct, string antiforgeryField, string? notice, string? platformView = null)
     {
         var html = new StringBuilder();
+        var scope = platformView is null
+            ? canAct ? " · MFA" : " · read only (no MFA)"
+            : $" · platform view of {platformView} · read only";
         html.Append(CultureInfo.InvariantCulture, $"""
-            <header><strong>LeadGrains ops console</strong>
-            <span class="muted">{Encode(actor)}{(canAct ? " · MFA" : " · read only (no MFA)")}</span>
+            <header><strong>LeadGrains ops console</strong>{(platformView is null ? "" : "<a href=\"/console/platform\" id=\"all-workspaces\">All workspaces</a>")}
+            <span class="muted">{Encode(actor)}{Encode(scope)}</span>
             <form method="post" action="/console/logout">{antiforgeryField}<button type="submit">Sign out</button></form></header>
             <main>
             """);
@@ -123,6 +130,31 @@ public static class ConsolePage
         }
         html.Append("</table></section></main>");
         return Document("LeadGrains ops console", html.ToString());
+    }
+
+    /// <summary>The platform's page: every workspace with its backlog and dead letters, each opening its own (read-only) page.</summary>
+    public static string Platform(IReadOnlyList<ConsoleViews.WorkspaceLine> workspaces, string actor, string antiforgeryField)
+    {
+        var html = new StringBuilder();
+        html.Append(CultureInfo.InvariantCulture, $"""
+            <header><strong>LeadGrains ops console</strong><a href="/dashboard/" id="dashboard">Orleans dashboard</a>
+            <span class="muted">{Encode(actor)} · platform</span>
+            <form method="post" action="/console/logout">{antiforgeryField}<button type="submit">Sign out</button></form></header>
+            <main><section class="wide" id="workspaces"><h2>Workspaces</h2>
+            <table><tr><th>Workspace</th><th>Due</th><th>Being attempted</th><th>Failed last hour</th><th>Dead letters</th></tr>
+            """);
+        foreach (var line in workspaces)
+        {
+            html.Append(CultureInfo.InvariantCulture, $"""
+                <tr data-workspace="{line.WorkspaceId}"><td><a href="/console/workspaces/{line.WorkspaceId}">{Encode(line.Name)}</a></td>
+                <td>{line.Queue.Depth}</td><td>{line.Queue.Active}</td><td>{line.Queue.FailedLastHour}</td>
+                <td class="{(line.Queue.DlqSize > 0 ? "bad" : "")}">{line.Queue.DlqSize}</td></tr>
+                """);
+        }
+        html.Append(workspaces.Count >= ConsoleViews.WorkspacesListed
+            ? $"</table><p class=\"muted\">The first {ConsoleViews.WorkspacesListed} workspaces by name.</p></section></main>"
+            : "</table></section></main>");
+        return Document("LeadGrains ops console — platform", html.ToString());
     }
 
     private static string Document(string title, string body) => $"""

@@ -9,13 +9,22 @@ using Npgsql;
 
 namespace LeadGrains.Api.OpsConsole;
 
-/// <summary>What the console's overview shows one workspace: the same grains and queries the admin API reads.</summary>
+/// <summary>
+/// What the console shows: a workspace's overview, and for platform operators the list of workspaces
+/// with their queues — the same grains and queries the admin API reads.
+/// </summary>
 public sealed class ConsoleViews(
     NpgsqlDataSource db, IGrainFactory grains, JobSchedules schedules, AuditQueries audit, FairnessQueries fairness, TimeProvider clock)
 {
     private const int RecentDistributions = 15;
     private const int OpenDeadLetters = 25;
     private const int NichesWithFairness = 10;
+
+    /// <summary>How many workspaces the platform page lists (by name).</summary>
+    public const int WorkspacesListed = 200;
+
+    /// <summary>A workspace on the platform page: its name and its distribution queue.</summary>
+    public sealed record WorkspaceLine(Guid WorkspaceId, string Name, QueueStatus Queue);
 
     /// <summary>One recorded distribution and why each provider was chosen or skipped.</summary>
     public sealed record DistributionTrace(
@@ -25,21 +34,41 @@ public sealed class ConsoleViews(
         QueueStatus Queue, IReadOnlyList<DeadLetterEntry> DeadLetters, IReadOnlyList<DistributionTrace> Distributions,
         IReadOnlyList<JobResponse> Jobs, IReadOnlyList<AuditEntry> Discrepancies, IReadOnlyList<(string Niche, FairnessReport Report)> Fairness);
 
-    public async Task<Overview> Load(Guid workspaceId)
+    public async Task<IReadOnlyList<WorkspaceLine>> Workspaces()
+    {
+        await using var connection = await db.OpenConnectionAsync();
+        var workspaces = await connection.QueryAsync<(Guid Id, string Name)>(
+            "SELECT id, name FROM workspaces ORDER BY name, id LIMIT @take", new { take = WorkspacesListed });
+        var lines = new List<WorkspaceLine>();
+        foreach (var (id, name) in workspaces)
+        {
+            lines.Add(new WorkspaceLine(id, name, await grains.GetGrain<IDeadLetterQueueGrain>(id).Status()));
+        }
+        return lines;
+    }
+
+    /// <summary>The workspace's name, or null if there is none with that id.</summary>
+    public async Task<string?> WorkspaceName(Guid workspaceId)
+    {
+        await using var connection = await db.OpenConnectionAsync();
+        return await connection.QuerySingleOrDefaultAsync<string>("SELECT name FROM workspaces WHERE id = @workspaceId", new { workspaceId });
+    }
+
+    public async Task<Overview> Load(Guid workspaceId, CancellationToken cancellationToken)
     {
         var queue = grains.GetGrain<IDeadLetterQueueGrain>(workspaceId);
         var now = clock.GetUtcNow();
         var jobs = new List<JobResponse>();
-        foreach (var schedule in await schedules.All())
+        foreach (var schedule in await schedules.All(cancellationToken))
         {
             jobs.Add(JobResponse.From(schedule, await grains.GetGrain<IScheduledJobGrain>(schedule.Name).GetStatus(), now));
         }
         var discrepancies = await audit.List(workspaceId,
-            new AuditQueries.Filter("ledger.discrepancy", null, null, null, null, new TimeRange(null, null)), null, 20);
+            new AuditQueries.Filter("ledger.discrepancy", null, null, null, null, new TimeRange(null, null)), null, 20, cancellationToken);
         var levels = new List<(string, FairnessReport)>();
         foreach (var (nicheId, name) in await Niches(workspaceId))
         {
-            if (await fairness.Report(workspaceId, nicheId, now.AddDays(-1), now) is { } report)
+            if (await fairness.Report(workspaceId, nicheId, now.AddDays(-1), now, cancellationToken) is { } report)
             {
                 levels.Add((name, report));
             }

@@ -47,7 +47,7 @@ public static class ProviderSelfServiceEndpoints
         var after = Cursor.Decode(cursor);
         var take = Query.Limit(limit);
         var provider = await Self(http, grains);
-        var (items, next) = await queries.OfProvider(provider.ProviderId, after, take);
+        var (items, next) = await queries.OfProvider(provider.ProviderId, after, take, http.RequestAborted);
         return new ProviderDeliveryPage(items, next);
     }
 

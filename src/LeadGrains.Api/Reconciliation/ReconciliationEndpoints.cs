@@ -27,8 +27,8 @@ public static class ReconciliationEndpoints
         HttpContext http, JobSchedules schedules, AuditQueries audit, IGrainFactory grains, string? cursor, string? limit)
     {
         var page = await audit.List(http.User.WorkspaceId(),
-            new AuditQueries.Filter("ledger.discrepancy", null, null, null, null, new TimeRange(null, null)), IdCursor.Decode(cursor), Query.Limit(limit));
-        var schedule = (await schedules.All()).FirstOrDefault(s => s.Name == JobName);
+            new AuditQueries.Filter("ledger.discrepancy", null, null, null, null, new TimeRange(null, null)), IdCursor.Decode(cursor), Query.Limit(limit), http.RequestAborted);
+        var schedule = (await schedules.All(http.RequestAborted)).FirstOrDefault(s => s.Name == JobName);
         var job = schedule is null
             ? null
             : JobResponse.From(schedule, await grains.GetGrain<IScheduledJobGrain>(JobName).GetStatus(), schedules.Now);

@@ -92,4 +92,43 @@ public sealed class OpsConsoleBrowserTests(BrowserApiHost host)
         Assert.NotEqual(200, forced.Status);
         Assert.False(await Db.Scalar<bool>(host, "SELECT resolved FROM dead_letters WHERE id = @entry", new { entry }));
     }
+
+    [Fact]
+    public async Task A_platform_operator_sees_every_workspace_and_reads_one_without_acting_in_it()
+    {
+        var api = new ApiDriver(host);
+        var ws = await api.Workspace("console-platform-a");
+        var other = await api.Workspace("console-platform-b");
+        var niche = (await api.Niche(ws)).Id("niche_id");
+        var (_, entry) = await QueueEndpointsTests.DeadLetter(api, ws, niche);
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions { ExecutablePath = SystemChromium, Headless = true, Args = ["--no-sandbox"] });
+        var page = await browser.NewPageAsync(new BrowserNewPageOptions { BaseURL = host.BaseAddress.ToString() });
+
+        await page.GotoAsync("/console/login");
+        await page.FillAsync("#token", api.Tokens.For("platform_ops", null));
+        await page.ClickAsync("#sign-in");
+        Assert.Contains("multi-factor", await page.TextContentAsync("#refusal"));
+        await page.FillAsync("#token", api.Tokens.For("platform_ops", null, mfa: true));
+        await page.ClickAsync("#sign-in");
+
+        Assert.EndsWith("/console/platform", page.Url);
+        Assert.Equal("1", await page.TextContentAsync($"tr[data-workspace='{ws}'] td.bad"));
+        Assert.True(await page.IsVisibleAsync($"tr[data-workspace='{other}']"));
+        await page.ClickAsync($"tr[data-workspace='{ws}'] a");
+        Assert.Contains("platform view of console-platform-a", await page.TextContentAsync("header"));
+        Assert.True(await page.IsVisibleAsync($"tr[data-dead-letter='{entry}']"));
+        Assert.Equal(0, await page.Locator("button.retry").CountAsync());
+        var forced = await page.APIRequest.PostAsync($"/console/dead-letters/{entry}/retry");
+        Assert.NotEqual(200, forced.Status);
+        Assert.False(await Db.Scalar<bool>(host, "SELECT resolved FROM dead_letters WHERE id = @entry", new { entry }));
+
+        // A workspace's own operator does not get the platform's page.
+        var workspacePage = await browser.NewPageAsync(new BrowserNewPageOptions { BaseURL = host.BaseAddress.ToString() });
+        await workspacePage.GotoAsync("/console/login");
+        await workspacePage.FillAsync("#token", api.Tokens.Ops(ws));
+        await workspacePage.ClickAsync("#sign-in");
+        var refused = await workspacePage.GotoAsync("/console/platform");
+        Assert.Equal(403, refused!.Status);
+    }
 }

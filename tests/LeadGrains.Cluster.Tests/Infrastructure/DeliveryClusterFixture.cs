@@ -82,6 +82,11 @@ public sealed class DeliveryClusterFixture : ClusterFixture
             SELECT format('delivery %s %s: %s, %s tries, next %s, lease until %s by %s', id, channel, state, attempts, next_attempt_at, lease_until, leased_by)
               FROM deliveries WHERE provider_id = @providerId ORDER BY created_at
             """, new { providerId });
+        var attempts = await connection.QueryAsync<string>(
+            """
+            SELECT format('  try %s of %s by %s at %s: %s %s %s', a.attempt, a.delivery_id, a.silo, a.started_at, a.outcome, a.status_code, a.error)
+              FROM delivery_attempts a JOIN deliveries d ON d.id = a.delivery_id WHERE d.provider_id = @providerId ORDER BY a.id
+            """, new { providerId });
         var cursor = await connection.QuerySingleAsync<string>(
             """
             SELECT format('cursor passed %s, horizon %s (xmax %s, xmin now %s), runs above %s', c.passed_seq, c.horizon_seq, c.horizon_xmax,
@@ -99,7 +104,7 @@ public sealed class DeliveryClusterFixture : ClusterFixture
             return $"silo {silo.SiloAddress}: active {silo.IsActive}, in flight {services.GetRequiredService<DeliveryWorker>().InFlight}, "
                 + $"virtual now {services.GetRequiredKeyedService<TimeProvider>(LeadGrains.Grains.LeadGrainsClock.Key).GetUtcNow():O}";
         });
-        return string.Join("\n", deliveries.Append(cursor).Concat(silos).Concat(waits));
+        return string.Join("\n", deliveries.Concat(attempts).Append(cursor).Concat(silos).Concat(waits));
     }
 
     /// <summary>Every silo's delivery worker.</summary>
