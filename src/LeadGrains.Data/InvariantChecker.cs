@@ -3,11 +3,11 @@ using Npgsql;
 
 namespace LeadGrains.Data;
 
-/// <summary>One broken invariant: which (I1..I4), about what, and how.</summary>
+/// <summary>One broken invariant: which (I1..I4, I8), about what, and how.</summary>
 public sealed record InvariantViolation(string Invariant, Guid SubjectId, string Detail);
 
 /// <summary>
-/// Runs the SQL function <c>check_invariants()</c> (money and fairness invariants I1-I4). Tests,
+/// Runs the SQL function <c>check_invariants()</c> (money, fairness and caps invariants I1-I4 and I8). Tests,
 /// the benchmark and the nightly reconciliation all judge the data through this one query.
 /// </summary>
 public static class InvariantChecker

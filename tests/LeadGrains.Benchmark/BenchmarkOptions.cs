@@ -35,6 +35,9 @@ public sealed record BenchmarkOptions
           --delivery            every provider takes its leads by webhook to a receiver in this process (e-mail
                                 off) and delivery runs; reports deliveries/s, delivery lag p50/p95/p99 and the
                                 backlog. Without it delivery is off, as before it existed.
+          --caps                every subscription gets caps and budgets per day, week and month and delivery
+                                hours all week, and every provider a time zone, none of them binding: the
+                                run distributes as without them and shows what the buyers' controls cost
           --json FILE           also write the report as JSON
           --label TEXT          a name for the run in the report
           --keep-db             keep the benchmark database (default: dropped after the run)
@@ -59,6 +62,7 @@ public sealed record BenchmarkOptions
     public string Label { get; init; } = "";
     public bool KeepDatabase { get; init; }
     public bool Delivery { get; init; }
+    public bool Caps { get; init; }
     public string AdminConnection { get; init; } =
         Environment.GetEnvironmentVariable("LEADGRAINS_PG_ADMIN") ?? "Host=127.0.0.1;Port=55432;Username=leadgrains;Password=leadgrains";
 
@@ -91,6 +95,7 @@ public sealed record BenchmarkOptions
                 "--label" => options with { Label = Value() },
                 "--keep-db" => options with { KeepDatabase = true },
                 "--delivery" => options with { Delivery = true },
+                "--caps" => options with { Caps = true },
                 "--admin-connection" => options with { AdminConnection = Value() },
                 "--app-connection" => options with { AppConnection = Value() },
                 _ => throw new ArgumentException($"unknown argument {args[i]}"),

@@ -50,6 +50,11 @@ public static class BenchmarkProgram
         {
             await using var db = LeadGrainsDataSource.Create(database.ConnectionString);
             var load = await BulkLoader.Load(db, workload, options.HotNiche, options.SubscriptionsInLevel, options.DistributeOnly);
+            if (options.Caps)
+            {
+                await BuyerControlsLoader.Apply(db);
+                Console.WriteLine("[bench] caps, budgets and delivery hours on every subscription (none binding)");
+            }
             Console.WriteLine($"[bench] loaded in {load.Seconds:F1} s; starting the cluster ({(options.Silos == 0 ? "co-hosted silo" : $"{options.Silos} silo processes")})");
 
             var logDirectory = Path.Combine(Path.GetTempPath(), database.Name);

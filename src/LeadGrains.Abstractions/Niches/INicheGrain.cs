@@ -30,6 +30,23 @@ public interface INicheGrain : IGrainWithGuidKey
     Task<SubscriptionView> UpdateSubscription(Guid subscriptionId, string? status, SubscriptionFilterSpec? filters);
 
     /// <summary>
+    /// Sets a subscription's caps, budgets and delivery hours and the bounds its provider may choose its
+    /// own within (an admin's change), recounting what it took in the current periods. Throws
+    /// <see cref="ValidationFailedException"/> on bad input or an unknown subscription.
+    /// </summary>
+    Task<SubscriptionControlsView> SetControls(Guid subscriptionId, SubscriptionControlsSpec controls);
+
+    /// <summary>
+    /// The provider's own change of its subscription's caps and delivery hours, within the bounds the
+    /// admin set (which stay). Throws <see cref="ValidationFailedException"/> on bad input, outside the
+    /// bounds, or when the admin set none (field <c>provider_bounds</c>).
+    /// </summary>
+    Task<SubscriptionControlsView> SetOwnControls(Guid subscriptionId, SubscriptionCapsSpec? caps, IReadOnlyList<DeliveryWindowSpec>? deliveryHours);
+
+    /// <summary>The subscription's controls and what it took in the current periods; null if it is not one of the niche's.</summary>
+    Task<SubscriptionControlsView?> GetControls(Guid subscriptionId);
+
+    /// <summary>
     /// Distributes one approved lead under the rotation and fairness rules, charging each recipient,
     /// in one transaction: a repeat for a lead already distributed charges nobody and is refused.
     /// Called by the lead's grain. Interleaves with itself: the niche decides each lead in turn from

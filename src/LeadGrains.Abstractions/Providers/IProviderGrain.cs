@@ -23,6 +23,14 @@ public interface IProviderGrain : IGrainWithGuidKey
     /// </summary>
     Task<WebhookSecretRotation> RotateWebhookSecret(TimeSpan? overlap);
 
+    /// <summary>
+    /// Sets the IANA time zone (e.g. <c>America/Chicago</c>) the provider's caps, budgets and delivery
+    /// hours are counted in, and recounts its capped subscriptions' current periods in it. Throws
+    /// <see cref="ValidationFailedException"/> for an unknown zone or a provider of another workspace.
+    /// </summary>
+    /// <returns>The zone as set.</returns>
+    Task<string> SetTimeZone(Guid workspaceId, string timeZone);
+
     /// <summary>Adds funds idempotently and reactivates subscriptions the new balance covers.</summary>
     Task<DepositResult> Deposit(DepositCommand command);
 }

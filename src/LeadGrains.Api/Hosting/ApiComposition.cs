@@ -53,6 +53,7 @@ public static class ApiComposition
         builder.Services.AddSingleton<LeadQueries>();
         builder.Services.AddSingleton<DistributionQueries>();
         builder.Services.AddSingleton<DeliveryQueries>();
+        builder.Services.AddSingleton<ProviderAssignmentQueries>();
         builder.Services.AddSingleton<LeadCsvImport>();
         builder.Services.AddSingleton<LeadImportUploads>();
         builder.Services.AddSingleton<LeadImportQueries>();
@@ -94,6 +95,7 @@ public static class ApiComposition
         app.MapNicheEndpoints();
         app.MapProviderEndpoints();
         app.MapSubscriptionEndpoints();
+        app.MapSubscriptionControlsEndpoints();
         app.MapLeadEndpoints();
         app.MapLeadImportEndpoints();
         app.MapLeadImportJobEndpoints();
@@ -111,6 +113,7 @@ public static class ApiComposition
         app.MapDeliveryEndpoints();
         app.MapTemplateEndpoints();
         app.MapProviderSelfServiceEndpoints();
+        app.MapOwnSubscriptionEndpoints();
         return app;
     }
 }

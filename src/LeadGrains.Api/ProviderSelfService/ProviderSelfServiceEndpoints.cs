@@ -1,4 +1,3 @@
-using Dapper;
 using LeadGrains.Abstractions.Providers;
 using LeadGrains.Api.Auth;
 using LeadGrains.Api.Delivery;
@@ -7,7 +6,6 @@ using LeadGrains.Api.Leads;
 using LeadGrains.Api.OpenApi;
 using LeadGrains.Api.Paging;
 using LeadGrains.Api.Providers;
-using Npgsql;
 
 namespace LeadGrains.Api.ProviderSelfService;
 
@@ -51,32 +49,12 @@ public static class ProviderSelfServiceEndpoints
         return new ProviderDeliveryPage(items, next);
     }
 
-    private sealed record AssignmentRow(
-        Guid AssignmentId, Guid LeadId, Guid NicheId, string LevelName, long PriceChargedCents, DateTime AssignedAt,
-        string FirstName, string LastName, string Email, string Phone);
-
-    private static async Task<ProviderAssignmentPage> Assignments(HttpContext http, IGrainFactory grains, NpgsqlDataSource db, string? cursor, string? limit)
+    private static async Task<ProviderAssignmentPage> Assignments(HttpContext http, IGrainFactory grains, ProviderAssignmentQueries queries, string? cursor, string? limit)
     {
         var after = Cursor.Decode(cursor);
         var take = Query.Limit(limit);
         var provider = await Self(http, grains);
-        await using var connection = await db.OpenConnectionAsync();
-        var rows = (await connection.QueryAsync<AssignmentRow>("""
-            SELECT a.id AS assignment_id, a.lead_id, a.niche_id, l.name AS level_name, a.price_cents AS price_charged_cents, a.assigned_at,
-                   d.first_name, d.last_name, d.email, d.phone
-              FROM lead_assignments a
-              JOIN competition_levels l ON l.id = a.level_id
-              JOIN leads d ON d.id = a.lead_id
-             WHERE a.provider_id = @providerId
-               AND (@afterAt::timestamptz IS NULL OR (a.assigned_at, a.id) < (@afterAt, @afterId))
-             ORDER BY a.assigned_at DESC, a.id DESC
-             LIMIT @rows
-            """, new { providerId = provider.ProviderId, afterAt = after?.At, afterId = after?.Id, rows = take + 1 })).ToList();
-        var page = rows.Take(take).ToList();
-        return new ProviderAssignmentPage(
-            page.Select(r => new ProviderAssignmentResponse(r.AssignmentId, r.LeadId, r.NicheId, r.LevelName, r.PriceChargedCents, r.AssignedAt,
-                new ContactResponse(r.FirstName, r.LastName, r.Email, r.Phone))).ToList(),
-            rows.Count > take ? new Cursor(page[^1].AssignedAt, page[^1].AssignmentId).Encode() : null);
+        return await queries.Page(provider.ProviderId, after, take, http.RequestAborted);
     }
 
     private static async Task<LedgerPage> Ledger(HttpContext http, IGrainFactory grains, ProviderQueries queries, string? page, string? limit)

@@ -2,7 +2,8 @@ namespace LeadGrains.Domain.Distribution;
 
 /// <summary>A subscription that may receive the lead, in its level's least-recently-served order.</summary>
 /// <param name="EligibilityError">Its filter threw on this lead: it is skipped as <c>eligibility_error</c>.</param>
-public sealed record Candidate(Guid SubscriptionId, Guid ProviderId, bool EligibilityError);
+/// <param name="HeldBack">Why its caps, budget or delivery hours keep the lead from it (a <see cref="SkipReasons"/> value), or null.</param>
+public sealed record Candidate(Guid SubscriptionId, Guid ProviderId, bool EligibilityError, string? HeldBack = null);
 
 /// <summary>One level of the traversal and its eligible candidates, least recently served first.</summary>
 /// <param name="Candidates">Enumerated lazily: the decision stops reading once the level is full.</param>
@@ -28,7 +29,9 @@ public sealed record DistributionDecision(
     /// least-recently-served order up to the level's <c>max_recipients</c>; a provider already
     /// receiving the lead at an earlier level is passed over (cross-level dedupe); one whose
     /// balance does not cover the level's price is skipped as <c>insufficient_balance</c> and the
-    /// next one is taken; a filter that threw is skipped as <c>eligibility_error</c>. Success when
+    /// next one is taken; a filter that threw is skipped as <c>eligibility_error</c>, one held back by
+    /// its caps, budget or delivery hours with that reason (overflow: the next one is taken, and the
+    /// skipped one keeps its place in the order). Success when
     /// every level found someone, partial when some did, no_eligible when none did.
     /// </summary>
     /// <param name="balanceOf">What the provider can spend now.</param>
@@ -52,6 +55,10 @@ public sealed record DistributionDecision(
                 if (candidate.EligibilityError)
                 {
                     skipped.Add(new DecidedSkip(candidate.ProviderId, candidate.SubscriptionId, SkipReasons.EligibilityError));
+                }
+                else if (candidate.HeldBack is { } reason)
+                {
+                    skipped.Add(new DecidedSkip(candidate.ProviderId, candidate.SubscriptionId, reason));
                 }
                 else if (balanceOf(candidate.ProviderId) < level.PriceCents)
                 {

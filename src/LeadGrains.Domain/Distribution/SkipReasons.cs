@@ -10,4 +10,7 @@ public static class SkipReasons
 {
     public const string InsufficientBalance = "insufficient_balance";
     public const string EligibilityError = "eligibility_error";
+    public const string OutsideHours = "outside_hours";
+    public const string CapReached = "cap_reached";
+    public const string BudgetReached = "budget_reached";
 }

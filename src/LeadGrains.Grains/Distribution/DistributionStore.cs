@@ -16,7 +16,7 @@ public sealed class DistributionStore(NpgsqlDataSource db)
     /// <summary>What <c>record_distributions</c> answered for one lead.</summary>
     public sealed record RecordedRow
     {
-        /// <summary><c>recorded</c>, <c>not_distributable</c>, <c>stale</c> or <c>insufficient_balance</c>; only <c>recorded</c> wrote anything.</summary>
+        /// <summary><c>recorded</c>, <c>not_distributable</c>, <c>stale</c>, <c>insufficient_balance</c> or <c>cap_reached</c>; only <c>recorded</c> wrote anything.</summary>
         public string Outcome { get; init; } = "";
         public string? LeadStatus { get; init; }
         public int Attempt { get; init; }

@@ -16,7 +16,7 @@ namespace LeadGrains.Grains.Niches;
 /// </summary>
 internal sealed class NicheDistributor
 {
-    /// <summary>Decisions of one lead refused (stale version, a balance spent elsewhere) before the attempt counts as failed.</summary>
+    /// <summary>Decisions of one lead refused (stale version, a balance spent elsewhere, a cap reached) before the attempt counts as failed.</summary>
     private const int MaxPlansPerLead = 10;
 
     private readonly Guid _nicheId;
@@ -98,9 +98,10 @@ internal sealed class NicheDistributor
                 {
                     case "not_distributable":
                         throw new LeadNotDistributableException(request.LeadId, row.LeadStatus);
-                    case "stale" or "insufficient_balance" when tries < MaxPlansPerLead:
+                    case "stale" or "insufficient_balance" or "cap_reached" when tries < MaxPlansPerLead:
                         // An earlier lead of this niche was refused, another activation moved the version
-                        // (membership change), or another niche spent a balance first: decide again.
+                        // (membership change), another niche spent a balance first, or the counts or caps
+                        // this niche held were behind the database's: decide again.
                         telemetry.DecisionRefused(row.Outcome);
                         break;
                     default:

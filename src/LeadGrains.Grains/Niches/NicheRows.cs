@@ -18,6 +18,17 @@ public sealed record SubscriptionRow
     public bool ServiceSaved { get; init; } = true;
     public string ProviderStatus { get; init; } = "";
     public long ProviderBalanceCents { get; init; }
+    public string TimeZone { get; init; } = "UTC";
+    public int? LeadsPerDay { get; init; }
+    public int? LeadsPerWeek { get; init; }
+    public int? LeadsPerMonth { get; init; }
+    public long? BudgetCentsPerDay { get; init; }
+    public long? BudgetCentsPerWeek { get; init; }
+    public long? BudgetCentsPerMonth { get; init; }
+    /// <summary>The weekly schedule as stored JSON; null: any time.</summary>
+    public string? DeliveryHours { get; init; }
+    /// <summary>What the provider may choose itself, as stored JSON; null: nothing.</summary>
+    public string? ProviderBounds { get; init; }
 
     /// <summary>Only these take part in distributions.</summary>
     public bool IsServable => Status == "active" && ProviderStatus == "active";
@@ -25,4 +36,7 @@ public sealed record SubscriptionRow
     public DateTimeOffset? LastReceived => LastReceivedAt is { } at ? new DateTimeOffset(DateTime.SpecifyKind(at, DateTimeKind.Utc)) : null;
 }
 
-public sealed record NicheSnapshot(NicheRow Niche, IReadOnlyList<LevelRow> Levels, IReadOnlyList<SubscriptionRow> Subscriptions);
+/// <summary>What a capped subscription took in one of its current periods, as the database counted it.</summary>
+public sealed record UsageRow(Guid SubscriptionId, string Period, string PeriodStart, int Leads, long SpendCents);
+
+public sealed record NicheSnapshot(NicheRow Niche, IReadOnlyList<LevelRow> Levels, IReadOnlyList<SubscriptionRow> Subscriptions, IReadOnlyList<UsageRow> Usage);

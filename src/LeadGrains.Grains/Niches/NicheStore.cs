@@ -1,5 +1,6 @@
 using Dapper;
 using LeadGrains.Abstractions;
+using LeadGrains.Abstractions.Niches;
 using Npgsql;
 
 namespace LeadGrains.Grains.Niches;
@@ -7,18 +8,35 @@ namespace LeadGrains.Grains.Niches;
 /// <summary>The niche grain's SQL: its configuration and subscriptions.</summary>
 public sealed class NicheStore(NpgsqlDataSource db)
 {
-    private const string SubscriptionColumns = """
+    private const string ControlColumns = """
+        p.time_zone, s.leads_per_day, s.leads_per_week, s.leads_per_month,
+        s.budget_cents_per_day, s.budget_cents_per_week, s.budget_cents_per_month,
+        s.delivery_hours::text AS delivery_hours, s.provider_bounds::text AS provider_bounds
+        """;
+
+    private const string SubscriptionColumns = $"""
         s.id, s.provider_id, s.level_id, s.filters::text AS filters, s.status, s.last_received_at,
-        p.status AS provider_status, p.balance_cents AS provider_balance_cents
+        p.status AS provider_status, p.balance_cents AS provider_balance_cents, {ControlColumns}
+        """;
+
+    /// <summary>The niche's capped subscriptions' counts of the periods they last counted in (@nicheId; optionally only @ids).</summary>
+    private const string CurrentUsage = """
+        SELECT u.subscription_id, x.period, x.start::text AS period_start, x.leads, x.spend_cents
+          FROM subscription_usage u
+          JOIN subscriptions s ON s.id = u.subscription_id
+         CROSS JOIN LATERAL (VALUES ('day', u.day_start, u.day_leads, u.day_spend_cents),
+                                    ('week', u.week_start, u.week_leads, u.week_spend_cents),
+                                    ('month', u.month_start, u.month_leads, u.month_spend_cents)) AS x(period, start, leads, spend_cents)
+         WHERE s.niche_id = @nicheId AND (@ids::uuid[] IS NULL OR s.id = ANY(@ids))
         """;
 
     /// <summary>
     /// The niche's subscriptions with their last service as the assignments say: the saved
     /// last_received_at can lag the niche by a few seconds (<see cref="UnsavedServices"/>).
     /// </summary>
-    private const string ServedSubscriptions = """
+    private const string ServedSubscriptions = $"""
         SELECT s.id, s.provider_id, s.level_id, s.filters::text AS filters, s.status, lr.last_received_at, lr.service_saved,
-               p.status AS provider_status, p.balance_cents AS provider_balance_cents
+               p.status AS provider_status, p.balance_cents AS provider_balance_cents, {ControlColumns}
           FROM subscriptions s
           JOIN providers p ON p.id = s.provider_id
           JOIN subscriptions_last_received(ARRAY[@nicheId]) lr ON lr.subscription_id = s.id
@@ -33,7 +51,8 @@ public sealed class NicheStore(NpgsqlDataSource db)
             SELECT id, name, order_position, max_recipients, price_cents, is_active
               FROM competition_levels WHERE niche_id = @nicheId ORDER BY order_position;
             {ServedSubscriptions};
-            """, new { nicheId });
+            {CurrentUsage};
+            """, new { nicheId, ids = (Guid[]?)null });
         var niche = await results.ReadSingleOrDefaultAsync<NicheRow>();
         if (niche is null)
         {
@@ -41,15 +60,46 @@ public sealed class NicheStore(NpgsqlDataSource db)
         }
         var levels = (await results.ReadAsync<LevelRow>()).ToList();
         var subscriptions = (await results.ReadAsync<SubscriptionRow>()).ToList();
-        return new NicheSnapshot(niche, levels, subscriptions);
+        var usage = (await results.ReadAsync<UsageRow>()).ToList();
+        return new NicheSnapshot(niche, levels, subscriptions, usage);
     }
 
-    public async Task<IReadOnlyList<SubscriptionRow>> LoadSubscriptions(Guid nicheId, IReadOnlyList<Guid> ids)
+    public async Task<(IReadOnlyList<SubscriptionRow> Rows, IReadOnlyList<UsageRow> Usage)> LoadSubscriptions(Guid nicheId, IReadOnlyList<Guid> ids)
     {
         await using var connection = await db.OpenConnectionAsync();
-        var rows = await connection.QueryAsync<SubscriptionRow>(
-            $"{ServedSubscriptions} AND s.id = ANY(@ids)", new { nicheId, ids = ids.ToArray() });
-        return rows.ToList();
+        await using var results = await connection.QueryMultipleAsync(
+            $"{ServedSubscriptions} AND s.id = ANY(@ids); {CurrentUsage};", new { nicheId, ids = ids.ToArray() });
+        var rows = (await results.ReadAsync<SubscriptionRow>()).ToList();
+        var usage = (await results.ReadAsync<UsageRow>()).ToList();
+        return (rows, usage);
+    }
+
+    /// <summary>
+    /// Sets a subscription's caps, hours and provider bounds and recounts its current periods
+    /// (<c>set_subscription_controls</c>); returns it and its counts as now stored, or null if it is
+    /// not one of the niche's.
+    /// </summary>
+    public async Task<(SubscriptionRow Row, IReadOnlyList<UsageRow> Usage)?> SetControls(
+        Guid nicheId, Guid subscriptionId, SubscriptionCapsSpec caps, string? hoursJson, string? boundsJson, DateTimeOffset now)
+    {
+        await using (var connection = await db.OpenConnectionAsync())
+        {
+            var found = await connection.QuerySingleAsync<bool>("""
+                SELECT set_subscription_controls(@subscriptionId, @nicheId, @LeadsPerDay, @LeadsPerWeek, @LeadsPerMonth,
+                                                 @BudgetCentsPerDay, @BudgetCentsPerWeek, @BudgetCentsPerMonth,
+                                                 @hoursJson::jsonb, @boundsJson::jsonb, @now)
+                """, new
+            {
+                subscriptionId, nicheId, caps.LeadsPerDay, caps.LeadsPerWeek, caps.LeadsPerMonth,
+                caps.BudgetCentsPerDay, caps.BudgetCentsPerWeek, caps.BudgetCentsPerMonth, hoursJson, boundsJson, now,
+            });
+            if (!found)
+            {
+                return null;
+            }
+        }
+        var (rows, usage) = await LoadSubscriptions(nicheId, [subscriptionId]);
+        return (rows.Single(), usage);
     }
 
     /// <summary>

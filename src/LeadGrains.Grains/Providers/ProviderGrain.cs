@@ -112,6 +112,21 @@ public sealed class ProviderGrain(
         return new DepositResult(outcome, row.EntryId ?? Guid.Empty, row.AmountCents, row.BalanceCents);
     }
 
+    public async Task<string> SetTimeZone(Guid workspaceId, string timeZone)
+    {
+        if (Domain.Controls.CapPeriods.Zone(timeZone) is null)
+        {
+            throw new ValidationFailedException("time_zone", "must be an IANA time zone name, e.g. \"America/Chicago\".");
+        }
+        if (!await store.SetTimeZone(ProviderId, workspaceId, timeZone, clock.GetUtcNow()))
+        {
+            throw new ValidationFailedException("provider_id", "does not name a provider of this workspace.");
+        }
+        // Its niches count caps and hours in its zone: they take the new one, and the recounted periods, in.
+        await NotifyNiches();
+        return timeZone;
+    }
+
     /// <summary>
     /// Tells every niche the provider subscribes in to re-read its subscriptions, with the
     /// provider's status and balance. One-way calls, so a niche busy distributing never

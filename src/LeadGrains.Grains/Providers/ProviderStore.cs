@@ -97,6 +97,24 @@ public sealed class ProviderStore(NpgsqlDataSource db)
             """, new { entryId, providerId, command.AmountCents, command.IdempotencyKey, fingerprint, command.Reference, now, command.Actor });
     }
 
+    /// <summary>
+    /// Moves the provider to another time zone and recounts its capped subscriptions' current periods
+    /// in it (<c>set_provider_time_zone</c>); false if it is not a provider of the workspace.
+    /// </summary>
+    public async Task<bool> SetTimeZone(Guid providerId, Guid workspaceId, string timeZone, DateTimeOffset now)
+    {
+        await using var connection = await db.OpenConnectionAsync();
+        try
+        {
+            return await connection.QuerySingleAsync<bool>(
+                "SELECT set_provider_time_zone(@providerId, @workspaceId, @timeZone, @now)", new { providerId, workspaceId, timeZone, now });
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.InvalidParameterValue)
+        {
+            throw new ValidationFailedException("time_zone", "is not a time zone the database knows.");
+        }
+    }
+
     /// <summary>The niches the provider subscribes in, each with its subscriptions there.</summary>
     public async Task<IReadOnlyList<(Guid NicheId, Guid[] SubscriptionIds)>> NichesOf(Guid providerId)
     {

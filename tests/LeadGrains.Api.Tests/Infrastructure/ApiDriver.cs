@@ -57,6 +57,8 @@ public sealed class ApiDriver(LocalApiHost host)
 
     public Task<Answer> Patch(string path, string? token, object body) => Send(HttpMethod.Patch, path, token, body);
 
+    public Task<Answer> Put(string path, string? token, object body) => Send(HttpMethod.Put, path, token, body);
+
     public static async Task<Answer> Expect(HttpStatusCode status, Task<Answer> call)
     {
         var answer = await call;

@@ -67,6 +67,16 @@ public sealed class AuthorizationMatrixTests(LocalApiHost host)
             new { subject = "New lead {{niche_name}}", text = "{{lead_email}}", html = "<p>{{lead_email}}</p>" }),
         ["preview template"] = new("POST", "/api/v1/admin/templates/lead_assigned/preview", Access.Read, [200], false),
         ["provider deliveries"] = new("GET", "/api/v1/provider/deliveries", Access.Provider, [200], true),
+        ["subscription controls"] = new("GET", "/api/v1/admin/subscriptions/{subscription}/controls", Access.Read, [200], true),
+        ["set subscription controls"] = new("PUT", "/api/v1/admin/subscriptions/{subscription}/controls", Access.Manage, [200], true,
+            new { caps = new { leads_per_month = 1_000_000 }, provider_bounds = new { max_caps = new { leads_per_month = 1_000_000 } } }),
+        ["provider time zone"] = new("PUT", "/api/v1/admin/providers/{provider}/time-zone", Access.Manage, [200], true, new { time_zone = "UTC" }),
+        ["own subscription controls"] = new("GET", "/api/v1/provider/subscriptions/{subscription}/controls", Access.Provider, [200], true),
+        // 409 until an admin opened the controls to the provider (the matrix runs in no fixed order).
+        ["set own subscription controls"] = new("PUT", "/api/v1/provider/subscriptions/{subscription}/controls", Access.Provider, [200, 409], true,
+            new { caps = new { leads_per_month = 1_000_000 } }),
+        ["pause own subscription"] = new("POST", "/api/v1/provider/subscriptions/{subscription}/pause", Access.Provider, [200], true),
+        ["resume own subscription"] = new("POST", "/api/v1/provider/subscriptions/{subscription}/resume", Access.Provider, [200], true),
     };
 
     private static readonly string[] GoodCallers = ["platform_admin", "platform_ops", "platform_ops_without_mfa", "admin", "admin_without_mfa", "ops", "ops_without_mfa", "approver", "provider"];

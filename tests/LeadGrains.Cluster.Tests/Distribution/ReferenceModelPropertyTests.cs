@@ -4,11 +4,13 @@ using LeadGrains.Cluster.Tests.Infrastructure;
 namespace LeadGrains.Cluster.Tests.Distribution;
 
 /// <summary>
-/// Seeded random small workloads (niches, levels, providers, balances, state filters, leads), each
-/// distributed through the cluster and through <see cref="ReferenceModel"/>: every lead's start level
-/// and assignments, and every final balance, must agree; I1-I6 must hold after every workload.
+/// Seeded random small workloads (niches, levels, providers, balances, state filters, daily caps and
+/// budgets, delivery hours, leads), each distributed through the cluster and through
+/// <see cref="ReferenceModel"/>: every lead's start level and assignments, and every final balance,
+/// must agree; I1-I6 and I8 must hold after every workload. Virtual time keeps every workload within
+/// one day (a Wednesday, UTC).
 /// </summary>
-public sealed class ReferenceModelPropertyTests(ClusterFixture fixture) : IClassFixture<ClusterFixture>
+public sealed class ReferenceModelPropertyTests(VirtualTimeClusterFixture fixture) : IClassFixture<VirtualTimeClusterFixture>
 {
     private static readonly string[] States = ["TX", "CA", "NY"];
 
@@ -52,7 +54,17 @@ public sealed class ReferenceModelPropertyTests(ClusterFixture fixture) : IClass
                 {
                     var states = random.NextDouble() < 0.4 ? States.Where(_ => random.NextDouble() < 0.5).DefaultIfEmpty("TX").ToArray() : null;
                     var subscription = await s.Subscribe(niche, provider, level.OrderPosition, new SubscriptionFilterSpec { States = states });
-                    model.AddSubscription(new ReferenceModel.Subscription(subscription.SubscriptionId, provider, level.LevelId, states?.ToHashSet()));
+                    int? leadsPerDay = random.NextDouble() < 0.3 ? random.Next(1, 3) : null;
+                    long? budgetPerDay = random.NextDouble() < 0.2 ? random.Next(1, 16) * 100L : null;
+                    var closed = random.NextDouble() < 0.1;
+                    if (leadsPerDay is not null || budgetPerDay is not null || closed)
+                    {
+                        // Closed: open on Saturdays only, and the run is on a Wednesday.
+                        await s.Controls(niche, subscription.SubscriptionId, new SubscriptionCapsSpec(LeadsPerDay: leadsPerDay, BudgetCentsPerDay: budgetPerDay),
+                            closed ? [new DeliveryWindowSpec("saturday", "00:00", "24:00")] : null);
+                    }
+                    model.AddSubscription(new ReferenceModel.Subscription(subscription.SubscriptionId, provider, level.LevelId, states?.ToHashSet(),
+                        leadsPerDay, budgetPerDay, closed));
                 }
             }
         }

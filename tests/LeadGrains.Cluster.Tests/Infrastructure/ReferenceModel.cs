@@ -2,14 +2,18 @@ namespace LeadGrains.Cluster.Tests.Infrastructure;
 
 /// <summary>
 /// The distribution rules written as plainly as possible, independent of the production code: a
-/// niche's rotation, the least-recently-served order, cross-level dedupe, and "charge if the balance
-/// covers the price". Tests replay the same leads through it and compare assignments and balances.
+/// niche's rotation, the least-recently-served order, cross-level dedupe, "charge if the balance
+/// covers the price", and the buyers' controls: a subscription at its daily lead cap or budget, or
+/// outside its hours, is passed over and keeps its place. Tests replay the same leads through it and
+/// compare assignments and balances. The model knows one day: tests keep their leads within one.
 /// </summary>
 public sealed class ReferenceModel
 {
     public sealed record Level(Guid Id, Guid NicheId, int Position, int MaxRecipients, long PriceCents, bool IsActive);
 
-    public sealed record Subscription(Guid Id, Guid ProviderId, Guid LevelId, IReadOnlySet<string>? States);
+    /// <param name="Closed">Outside its delivery hours for the whole run.</param>
+    public sealed record Subscription(Guid Id, Guid ProviderId, Guid LevelId, IReadOnlySet<string>? States,
+        int? LeadsPerDay = null, long? BudgetCentsPerDay = null, bool Closed = false);
 
     public sealed record Outcome(int Start, IReadOnlyList<(Guid ProviderId, Guid LevelId)> Assignments);
 
@@ -18,6 +22,7 @@ public sealed class ReferenceModel
     private readonly List<Subscription> _subscriptions = [];
     private readonly Dictionary<Guid, long> _lastServed = new();   // subscription -> logical time; absent = never
     private readonly Dictionary<Guid, int> _pointers = new();
+    private readonly Dictionary<Guid, (int Leads, long SpendCents)> _takenToday = new();   // subscription -> today's leads and spend
     private long _clock;
 
     public IReadOnlyDictionary<Guid, long> Balances => _balances;
@@ -68,10 +73,12 @@ public sealed class ReferenceModel
                 {
                     break;
                 }
-                if (providersWithLead.Contains(candidate.ProviderId) || _balances[candidate.ProviderId] < level.PriceCents)
+                if (providersWithLead.Contains(candidate.ProviderId) || _balances[candidate.ProviderId] < level.PriceCents || HeldBack(candidate, level.PriceCents))
                 {
                     continue;
                 }
+                var today = _takenToday.GetValueOrDefault(candidate.Id);
+                _takenToday[candidate.Id] = (today.Leads + 1, today.SpendCents + level.PriceCents);
                 _balances[candidate.ProviderId] -= level.PriceCents;
                 _lastServed[candidate.Id] = servedAt;
                 providersWithLead.Add(candidate.ProviderId);
@@ -80,5 +87,13 @@ public sealed class ReferenceModel
             }
         }
         return new Outcome(active[startIndex].Position, assigned);
+    }
+
+    private bool HeldBack(Subscription subscription, long priceCents)
+    {
+        var taken = _takenToday.GetValueOrDefault(subscription.Id);
+        return subscription.Closed
+            || taken.Leads + 1 > (subscription.LeadsPerDay ?? int.MaxValue)
+            || taken.SpendCents + priceCents > (subscription.BudgetCentsPerDay ?? long.MaxValue);
     }
 }

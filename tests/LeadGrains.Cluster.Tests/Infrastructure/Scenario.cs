@@ -41,6 +41,12 @@ public sealed class Scenario(IGrainFactory grains)
     public Task<SubscriptionView> Subscribe(NicheView niche, Guid providerId, int levelPosition, SubscriptionFilterSpec? filters = null) =>
         grains.GetGrain<INicheGrain>(niche.NicheId).Subscribe(providerId, LevelId(niche, levelPosition), filters ?? SubscriptionFilterSpec.None);
 
+    /// <summary>Sets a subscription's caps and delivery hours as an admin would (no provider bounds).</summary>
+    public Task<SubscriptionControlsView> Controls(NicheView niche, Guid subscriptionId, SubscriptionCapsSpec? caps, IReadOnlyList<DeliveryWindowSpec>? hours = null) =>
+        grains.GetGrain<INicheGrain>(niche.NicheId).SetControls(subscriptionId, new SubscriptionControlsSpec(caps, hours, null));
+
+    public Task<string> TimeZone(Guid providerId, string zone) => grains.GetGrain<IProviderGrain>(providerId).SetTimeZone(WorkspaceId, zone);
+
     public static Guid LevelId(NicheView niche, int position) => niche.Levels.Single(l => l.OrderPosition == position).LevelId;
 
     public async Task<Guid> Lead(NicheView niche, string state = "TX", bool approve = true, string? zip = null,
