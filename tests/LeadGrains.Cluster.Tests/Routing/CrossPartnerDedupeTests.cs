@@ -47,7 +47,7 @@ public sealed class CrossPartnerDedupeTests(RoutingClusterFixture fixture) : ICl
         Assert.Equal(RoutingStatus.Duplicate, toGamma.Status);           // now seen in alpha and beta
 
         var leads = await r.LeadsOf("shared@example.com");
-        Assert.Equal([alpha.WorkspaceId, beta.WorkspaceId], leads.Select(l => l.WorkspaceId).Order());
+        Assert.Equal(new[] { alpha.WorkspaceId, beta.WorkspaceId }.Order(), leads.Select(l => l.WorkspaceId).Order());
 
         await RoutingScenario.SetDedupe(fixture.Db, "platform", windowDays: 30);
         fixture.Cluster.Advance(TimeSpan.FromDays(31));
