@@ -8,6 +8,7 @@ using LeadGrains.Grains.Placement;
 using LeadGrains.Grains.Providers;
 using LeadGrains.Grains.Queues;
 using LeadGrains.Grains.Returns;
+using LeadGrains.Grains.Routing;
 using LeadGrains.Grains.Workspaces;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -67,6 +68,13 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<IScheduledJob, DeliveryRetentionJob>();
         services.AddOptions<ContactRetentionOptions>().BindConfiguration(ContactRetentionOptions.Section);
         services.AddSingleton<IScheduledJob, LeadContactPurgeJob>();
+        services.AddSingleton<IScheduledJob, RoutingExpiryJob>();
+        services.AddOptions<RoutingOptions>().BindConfiguration(RoutingOptions.Section);
+        services.TryAddSingleton<RoutingTelemetry>();
+        services.TryAddSingleton<RoutingStore>();
+        services.TryAddSingleton<RoutingRuleCache>();
+        services.TryAddSingleton<RoutingSweeper>();
+        services.AddHostedService(sp => sp.GetRequiredService<RoutingSweeper>());
         services.AddHostedService<ScheduledJobRegistration>();
         return services;
     }

@@ -3,6 +3,7 @@ using HdrHistogram;
 using LeadGrains.Benchmark.Cluster;
 using LeadGrains.Benchmark.Measuring;
 using LeadGrains.Benchmark.Reporting;
+using LeadGrains.Benchmark.Routing;
 using LeadGrains.Benchmark.Running;
 using LeadGrains.Benchmark.Workload;
 using LeadGrains.Data;
@@ -13,7 +14,7 @@ namespace LeadGrains.Benchmark;
 /// The benchmark: load a workload into a fresh database, approve and distribute its leads (or
 /// only distribute them, loaded approved) through the grain interfaces, closed or open loop, and
 /// report throughput, latency, PostgreSQL transactions, process resources and the invariants. Exit code 1: an invariant broke; 3: some lead did not end terminal.
-/// <c>generate</c> writes a workload instead (<see cref="GenerateCommand"/>).
+/// <c>generate</c> writes a workload instead (<see cref="GenerateCommand"/>); <c>routing</c> measures partner routing (<see cref="RoutingBenchmark"/>).
 /// </summary>
 public static class BenchmarkProgram
 {
@@ -22,6 +23,10 @@ public static class BenchmarkProgram
         if (args is ["generate", .. var generateArgs])
         {
             return GenerateCommand.Run(generateArgs);
+        }
+        if (args is ["routing", .. var routingArgs])
+        {
+            return await RoutingBenchmark.Run(routingArgs);
         }
         BenchmarkOptions options;
         try

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using LeadGrains.Abstractions.Routing;
 using LeadGrains.Api.Errors;
 
 namespace LeadGrains.Api.Auth;
@@ -16,6 +17,17 @@ public static class Caller
     /// <summary>The provider a provider token speaks for.</summary>
     public static Guid ProviderId(this ClaimsPrincipal user) =>
         TryGuid(user, ClaimNames.ProviderId) ?? throw new ApiProblemException(StatusCodes.Status403Forbidden, "The token carries no valid provider_id claim.");
+
+    /// <summary>
+    /// The routing source the caller speaks for: a platform source by its subject, else the workspace of
+    /// an approver or admin; null for anyone else.
+    /// </summary>
+    public static RoutingSource? RoutingSource(this ClaimsPrincipal user) =>
+        user.HasClaim(ClaimNames.Role, Roles.PlatformSource) && user.FindFirst(ClaimNames.Subject)?.Value is { Length: > 0 } subject
+            ? new RoutingSource(Abstractions.Routing.RoutingSource.Client, subject)
+        : (user.HasClaim(ClaimNames.Role, Roles.Approver) || user.HasClaim(ClaimNames.Role, Roles.Admin)) && TryGuid(user, ClaimNames.WorkspaceId) is { } workspaceId
+            ? new RoutingSource(Abstractions.Routing.RoutingSource.Workspace, workspaceId.ToString())
+        : null;
 
     public static Guid? TryGuid(this ClaimsPrincipal user, string claim) =>
         Guid.TryParse(user.FindFirst(claim)?.Value, out var id) && id != Guid.Empty ? id : null;

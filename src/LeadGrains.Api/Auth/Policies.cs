@@ -18,6 +18,12 @@ public static class Policies
     public const string Intake = "intake";
     /// <summary>Working the dead-letter queue: admin or ops, with MFA.</summary>
     public const string Operate = "operate";
+    /// <summary>Submitting leads for routing and reading their outcomes: a partner workspace's approver or admin, or a platform source.</summary>
+    public const string RoutingIntake = "routing-intake";
+    /// <summary>Reading the platform's routing (rules, submissions, logs, reports): a platform role.</summary>
+    public const string PlatformRead = "platform-read";
+    /// <summary>Working the routing dead letters: a platform role with MFA.</summary>
+    public const string PlatformOperate = "platform-operate";
     /// <summary>A provider's own data.</summary>
     public const string Provider = "provider";
     /// <summary>
@@ -32,12 +38,16 @@ public static class Policies
         services.AddSingleton<IAuthorizationHandler, WorkspaceRequirementHandler>();
         services.AddSingleton<IAuthorizationHandler, MfaRequirementHandler>();
         services.AddSingleton<IAuthorizationHandler, ProviderRequirementHandler>();
+        services.AddSingleton<IAuthorizationHandler, RoutingSourceRequirementHandler>();
         services.AddAuthorizationBuilder()
             .AddPolicy(Platform, p => p.RequireAuthenticatedUser().AddRequirements(new RoleRequirement(Roles.PlatformAdmin)))
             .AddPolicy(Read, p => p.RequireAuthenticatedUser().AddRequirements(new RoleRequirement(Roles.Admin, Roles.Ops), new WorkspaceRequirement()))
             .AddPolicy(Manage, p => p.RequireAuthenticatedUser().AddRequirements(new RoleRequirement(Roles.Admin), new WorkspaceRequirement(), new MfaRequirement()))
             .AddPolicy(Intake, p => p.RequireAuthenticatedUser().AddRequirements(new RoleRequirement(Roles.Approver, Roles.Admin), new WorkspaceRequirement()))
             .AddPolicy(Operate, p => p.RequireAuthenticatedUser().AddRequirements(new RoleRequirement(Roles.Admin, Roles.Ops), new WorkspaceRequirement(), new MfaRequirement()))
+            .AddPolicy(RoutingIntake, p => p.RequireAuthenticatedUser().AddRequirements(new RoutingSourceRequirement()))
+            .AddPolicy(PlatformRead, p => p.RequireAuthenticatedUser().AddRequirements(new RoleRequirement(Roles.Platform)))
+            .AddPolicy(PlatformOperate, p => p.RequireAuthenticatedUser().AddRequirements(new RoleRequirement(Roles.Platform), new MfaRequirement()))
             .AddPolicy(Provider, p => p.RequireAuthenticatedUser().AddRequirements(new RoleRequirement(Roles.Provider), new WorkspaceRequirement(), new ProviderRequirement()))
             .AddPolicy(Dashboard, p => p.AddAuthenticationSchemes(OpsConsole.ConsoleAuthentication.DashboardScheme).RequireAuthenticatedUser()
                 .AddRequirements(new RoleRequirement(Roles.Platform), new MfaRequirement()));
@@ -53,6 +63,9 @@ public sealed record WorkspaceRequirement : IAuthorizationRequirement;
 
 /// <summary>The token was issued after multi-factor authentication (<c>amr</c> contains <c>mfa</c>).</summary>
 public sealed record MfaRequirement : IAuthorizationRequirement;
+
+/// <summary>The token speaks for a routing source: a platform source, or an approver or admin of a workspace.</summary>
+public sealed record RoutingSourceRequirement : IAuthorizationRequirement;
 
 /// <summary>The token names the provider it speaks for.</summary>
 public sealed record ProviderRequirement : IAuthorizationRequirement;
@@ -116,6 +129,23 @@ internal sealed class ProviderRequirementHandler : AuthorizationHandler<Provider
         else
         {
             context.Fail(new AuthorizationFailureReason(this, "The token carries no valid provider_id claim."));
+        }
+        return Task.CompletedTask;
+    }
+}
+
+internal sealed class RoutingSourceRequirementHandler : AuthorizationHandler<RoutingSourceRequirement>
+{
+    protected override Task HandleRequirementAsync(AuthorizationHandlerContext context, RoutingSourceRequirement requirement)
+    {
+        if (context.User.RoutingSource() is not null)
+        {
+            context.Succeed(requirement);
+        }
+        else
+        {
+            context.Fail(new AuthorizationFailureReason(this,
+                $"This requires the role {Roles.PlatformSource}, or {Roles.Approver} or {Roles.Admin} with a workspace_id claim."));
         }
         return Task.CompletedTask;
     }

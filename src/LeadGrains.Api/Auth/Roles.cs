@@ -6,12 +6,14 @@ public static class Roles
     public const string PlatformAdmin = "platform_admin";
     /// <summary>Runs the cluster for every tenant (the Orleans dashboard) without any workspace's data.</summary>
     public const string PlatformOps = "platform_ops";
+    /// <summary>An API client of the platform (a lead vendor, say) that submits leads for routing and reads their outcomes, and nothing else.</summary>
+    public const string PlatformSource = "platform_source";
     public const string Admin = "admin";
     public const string Ops = "ops";
     public const string Approver = "approver";
     public const string Provider = "provider";
 
-    public static readonly string[] All = [PlatformAdmin, PlatformOps, Admin, Ops, Approver, Provider];
+    public static readonly string[] All = [PlatformAdmin, PlatformOps, PlatformSource, Admin, Ops, Approver, Provider];
 
     /// <summary>The roles that operate the platform rather than one workspace.</summary>
     public static readonly string[] Platform = [PlatformAdmin, PlatformOps];

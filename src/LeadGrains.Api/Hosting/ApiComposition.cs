@@ -21,6 +21,7 @@ using LeadGrains.Api.RateLimiting;
 using LeadGrains.Api.Reconciliation;
 using LeadGrains.Api.Reports;
 using LeadGrains.Api.Returns;
+using LeadGrains.Api.Routing;
 using LeadGrains.Hosting;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -66,6 +67,8 @@ public static class ApiComposition
         builder.Services.AddSingleton<ReturnQueries>();
         builder.Services.AddSingleton<ReturnReportQueries>();
         builder.Services.AddSingleton<IssuedTokenValidator>();
+        builder.Services.AddSingleton<RoutingQueries>();
+        builder.Services.AddSingleton<RoutingRuleStore>();
         builder.Services.TryAddSingleton(TimeProvider.System);
         return builder;
     }
@@ -109,6 +112,9 @@ public static class ApiComposition
         app.MapReconciliationEndpoints();
         app.MapFairnessEndpoints();
         app.MapReportEndpoints();
+        app.MapRoutingIntakeEndpoints();
+        app.MapRoutingRuleEndpoints();
+        app.MapRoutingOperationsEndpoints();
         app.MapOpsConsole();
         app.MapDeliveryEndpoints();
         app.MapTemplateEndpoints();

@@ -18,6 +18,7 @@ public static class OpenApiExtensions
         ["Returns"] = "Bad-lead returns: the workspace's return rules, the returns providers ask for, their approval (a refund, once) or rejection.",
         ["Audit"] = "The audit log.",
         ["Jobs"] = "Scheduled jobs and the ledger reconciliation.",
+        ["Routing"] = "Partner routing: sources submit leads to the platform; rules move each into one destination workspace's niche, once, deduplicated across partners; retries, dead letters, logs and volume.",
         ["Reports"] = "Leads, distributions and revenue per niche, provider and day; returned leads per provider, niche and reason; as JSON or CSV.",
     };
 

@@ -30,6 +30,16 @@ public static class LeadIds
     public static Guid ForIdempotencyKey(Guid workspaceId, string key, int generation) =>
         NameBased(generation == 0 ? $"lead:{workspaceId:N}:{key}" : $"lead:{workspaceId:N}:{key}\n{generation}");
 
+    /// <summary>
+    /// A routing submission: the source's kind and id and its own reference for the lead. A line break
+    /// separates them and cannot occur in a reference (visible text only), so two sources never share one.
+    /// </summary>
+    public static Guid ForRoutingSubmission(string sourceKind, string sourceId, string sourceReference) =>
+        NameBased($"route:{sourceKind}\n{sourceId}\n{sourceReference}");
+
+    /// <summary>The lead a routing submission becomes in its destination niche: one per submission, however often it is tried.</summary>
+    public static Guid ForRoutedSubmission(Guid submissionId) => NameBased($"routed:{submissionId:N}");
+
     private static Guid NameBased(string name)
     {
         var hash = SHA256.HashData(Encoding.UTF8.GetBytes(name));

@@ -15,7 +15,7 @@ public sealed class ContactRetentionOptions
 
 /// <summary>
 /// Daily: erases the contact data of leads older than <see cref="ContactRetentionOptions.LeadContact"/> —
-/// first and last name, e-mail, phone, free-form attributes and the dedupe hash made from them — not
+/// first and last name, e-mail, phone, free-form attributes and the dedupe hashes made from them — not
 /// just marks them: the people they name have a right to be forgotten, and data that is not kept
 /// cannot leak. The lead row stays (status, niche, state, zip, amount, timestamps) with its
 /// assignments and money, so reports and invariants are unchanged. Leads still pending or approved
@@ -34,7 +34,7 @@ public sealed class LeadContactPurgeJob(NpgsqlDataSource db, IOptions<ContactRet
         var purged = await connection.ExecuteScalarAsync<long>(new CommandDefinition("""
             WITH purged AS (
                 UPDATE leads
-                   SET first_name = '', last_name = '', email = '', phone = '', attributes = '{}', dedupe_hash = '',
+                   SET first_name = '', last_name = '', email = '', phone = '', attributes = '{}', dedupe_hash = '', consumer_hash = NULL,
                        contact_purged_at = @now, updated_at = @now
                  WHERE created_at < @cutoff AND contact_purged_at IS NULL AND status NOT IN ('pending', 'approved')
                 RETURNING id, workspace_id),

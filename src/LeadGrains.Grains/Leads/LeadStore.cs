@@ -53,9 +53,9 @@ public sealed class LeadStore(NpgsqlDataSource db)
         // without ICU (InvariantGlobalization), where .NET's string.Normalize leaves text as it is.
         var lead = await connection.QuerySingleAsync<LeadRow>($"""
             INSERT INTO leads (id, workspace_id, niche_id, status, first_name, last_name, email, phone, state, zip, amount_cents,
-                               attributes, dedupe_hash, duplicate_of, created_at, expires_at, updated_at)
+                               attributes, dedupe_hash, consumer_hash, duplicate_of, created_at, expires_at, updated_at)
             VALUES (@leadId, @WorkspaceId, @NicheId, @status, normalize(@FirstName, NFC), normalize(@LastName, NFC), @email, @phoneE164,
-                    @state, @Zip, @AmountCents, normalize(@attributesJson::jsonb::text, NFC)::jsonb, @dedupeHash, @duplicateOf, @now, @expiresAt, @now)
+                    @state, @Zip, @AmountCents, normalize(@attributesJson::jsonb::text, NFC)::jsonb, @dedupeHash, @consumerHash, @duplicateOf, @now, @expiresAt, @now)
             RETURNING {Columns}
             """, new
         {
@@ -64,7 +64,7 @@ public sealed class LeadStore(NpgsqlDataSource db)
             email = ContactNormalization.NormalizeEmail(contact.Email), phoneE164,
             state = attributes.State.Trim().ToUpperInvariant(), Zip = attributes.Zip?.Trim(), attributes.AmountCents,
             attributesJson = JsonSerializer.Serialize(attributes.Extra ?? new Dictionary<string, string>()),
-            dedupeHash, duplicateOf, now, expiresAt = now + LeadRetention.Ttl,
+            dedupeHash, consumerHash = DedupeHash.ForConsumer(contact.Email, contact.Phone), duplicateOf, now, expiresAt = now + LeadRetention.Ttl,
         }, transaction);
         await Audit(connection, transaction, lead, "system", "lead.submitted", new { status, duplicate_of = duplicateOf }, now);
         await transaction.CommitAsync();

@@ -10,7 +10,7 @@ namespace LeadGrains.Cluster.Tests.Pipeline;
 
 public sealed class ScheduledJobTests(PipelineClusterFixture fixture) : IClassFixture<PipelineClusterFixture>
 {
-    private static readonly string[] Jobs = ["subscription-reactivation", "ledger-reconciliation", "lead-expiry", "dead-letter-cleanup", "idempotency-key-cleanup", "lead-contact-purge"];
+    private static readonly string[] Jobs = ["subscription-reactivation", "ledger-reconciliation", "lead-expiry", "dead-letter-cleanup", "idempotency-key-cleanup", "lead-contact-purge", "routing-expiry"];
 
     [Fact]
     public async Task Each_job_has_one_reminder_and_runs_once_per_period_with_two_silos()
