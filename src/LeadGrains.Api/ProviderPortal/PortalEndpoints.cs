@@ -1,7 +1,11 @@
 using LeadGrains.Abstractions;
 using LeadGrains.Abstractions.Providers;
 using LeadGrains.Abstractions.Returns;
+using LeadGrains.Api.Audit;
 using LeadGrains.Api.Auth;
+using LeadGrains.Api.Errors;
+using LeadGrains.Api.Providers;
+using LeadGrains.Api.ProviderSelfService;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 
@@ -9,8 +13,8 @@ namespace LeadGrains.Api.ProviderPortal;
 
 /// <summary>
 /// The provider portal at <c>/portal</c>: sign in with a provider's token, then one page with its
-/// balance, subscriptions, leads (with contact, and a form to return each within the window), return
-/// requests, ledger and deliveries — only the signed-in provider's. Forms are checked against forgery;
+/// balance, subscriptions (with Pause and Resume), leads (with contact, and a form to return each
+/// within the window), return requests, ledger and deliveries — only the signed-in provider's. Forms are checked against forgery;
 /// nothing here is part of the JSON API.
 /// </summary>
 public static class PortalEndpoints
@@ -25,6 +29,10 @@ public static class PortalEndpoints
         portal.MapPost("/logout", SignOut).RequireAuthorization(PortalAuthentication.Policy);
         portal.MapGet("", Overview).RequireAuthorization(PortalAuthentication.Policy);
         portal.MapPost("/returns", RequestReturn).RequireAuthorization(PortalAuthentication.Policy);
+        portal.MapPost("/subscriptions/{id:guid}/pause", (HttpContext http, IAntiforgery antiforgery, IGrainFactory grains, ProviderQueries queries, AuditLog audit, Guid id) =>
+            SetSubscriptionStatus(http, antiforgery, grains, queries, audit, id, "paused")).RequireAuthorization(PortalAuthentication.Policy);
+        portal.MapPost("/subscriptions/{id:guid}/resume", (HttpContext http, IAntiforgery antiforgery, IGrainFactory grains, ProviderQueries queries, AuditLog audit, Guid id) =>
+            SetSubscriptionStatus(http, antiforgery, grains, queries, audit, id, "active")).RequireAuthorization(PortalAuthentication.Policy);
     }
 
     private static IResult LoginPage(HttpContext http, IAntiforgery antiforgery) => Html(PortalPage.Login(Field(http, antiforgery), null));
@@ -105,6 +113,29 @@ public static class PortalEndpoints
         }
     }
 
+    /// <summary>The Pause and Resume buttons: the same rules, checks and audit as the self-service API's.</summary>
+    private static async Task<IResult> SetSubscriptionStatus(HttpContext http, IAntiforgery antiforgery, IGrainFactory grains, ProviderQueries queries,
+        AuditLog audit, Guid id, string status)
+    {
+        if (!await antiforgery.IsRequestValidAsync(http))
+        {
+            return Forged();
+        }
+        try
+        {
+            await OwnSubscriptionEndpoints.SetStatus(http, grains, queries, audit, id.ToString(), status);
+            return Results.Redirect($"/portal?notice={(status == "paused" ? "paused" : "resumed")}");
+        }
+        catch (ApiProblemException problem) when (problem.Status == StatusCodes.Status409Conflict)
+        {
+            return Results.Redirect("/portal?notice=paused-for-balance");
+        }
+        catch (ApiProblemException)
+        {
+            return Results.Redirect("/portal?notice=no-subscription");
+        }
+    }
+
     /// <summary>Only known notices are shown: the query string never reaches the page as text.</summary>
     private static string? Notice(string? notice) => notice switch
     {
@@ -114,6 +145,10 @@ public static class PortalEndpoints
         "window-closed" => "The return window of this lead has closed.",
         "not-found" => "No such lead of yours.",
         "invalid" => "The request was incomplete or invalid: choose a reason, and keep the note under 2,000 characters.",
+        "paused" => "The subscription is paused: it takes no leads until you resume it.",
+        "resumed" => "The subscription is active again.",
+        "paused-for-balance" => "This subscription is paused until your balance covers its price; a deposit resumes it.",
+        "no-subscription" => "No such subscription of yours.",
         _ => null,
     };
 

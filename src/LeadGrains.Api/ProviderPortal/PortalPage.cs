@@ -52,7 +52,7 @@ public static class PortalPage
             <section id="balance"><h2>Balance</h2><div class="figure"><b id="balance-cents" data-cents="{provider.BalanceCents}">{Money(provider.BalanceCents)}</b>
             status {Encode(provider.Status)}</div></section>
             """);
-        AppendSubscriptions(html, view);
+        AppendSubscriptions(html, view, antiforgeryField);
         AppendLeads(html, view, now, antiforgeryField);
         AppendReturns(html, view);
         AppendLedger(html, view);
@@ -61,7 +61,7 @@ public static class PortalPage
         return Document("LeadGrains provider portal", html.ToString());
     }
 
-    private static void AppendSubscriptions(StringBuilder html, PortalViews.Overview view)
+    private static void AppendSubscriptions(StringBuilder html, PortalViews.Overview view, string antiforgeryField)
     {
         html.Append("""<section id="subscriptions"><h2>Subscriptions</h2>""");
         if (view.Subscriptions.Count == 0)
@@ -69,12 +69,19 @@ public static class PortalPage
             html.Append("""<p class="muted">None yet.</p></section>""");
             return;
         }
-        html.Append("<table><tr><th>Niche</th><th>Level</th><th>Price</th><th>States</th><th>Status</th><th>Last lead</th></tr>");
+        html.Append("<table><tr><th>Niche</th><th>Level</th><th>Price</th><th>States</th><th>Status</th><th>Last lead</th><th></th></tr>");
         foreach (var s in view.Subscriptions)
         {
+            // Paused for its balance, a subscription waits for a deposit: the provider cannot resume it itself.
+            var action = s.Status switch
+            {
+                "active" => $"""<form method="post" action="/portal/subscriptions/{s.SubscriptionId}/pause">{antiforgeryField}<button type="submit" class="pause">Pause</button></form>""",
+                "paused" => $"""<form method="post" action="/portal/subscriptions/{s.SubscriptionId}/resume">{antiforgeryField}<button type="submit" class="resume">Resume</button></form>""",
+                _ => "",
+            };
             html.Append(CultureInfo.InvariantCulture, $"""
                 <tr data-subscription="{s.SubscriptionId}"><td>{Encode(s.NicheName)}</td><td>{Encode(s.LevelName)}</td><td>{Money(s.PriceCents)}</td>
-                <td>{Encode(s.States)}</td><td>{Encode(s.Status)}</td><td>{(s.LastReceivedAt is { } at ? Time(at) : "never")}</td></tr>
+                <td>{Encode(s.States)}</td><td class="status">{Encode(s.Status)}</td><td>{(s.LastReceivedAt is { } at ? Time(at) : "never")}</td><td>{action}</td></tr>
                 """);
         }
         html.Append("</table></section>");

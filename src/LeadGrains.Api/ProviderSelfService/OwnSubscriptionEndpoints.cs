@@ -71,7 +71,8 @@ public static class OwnSubscriptionEndpoints
         HttpContext http, IGrainFactory grains, ProviderQueries queries, AuditLog audit, [FromRoute(Name = "subscription_id")] string subscriptionId) =>
         SetStatus(http, grains, queries, audit, subscriptionId, "active");
 
-    private static async Task<SubscriptionControlsView> SetStatus(
+    /// <summary>Pauses (<c>paused</c>) or resumes (<c>active</c>) the caller's own subscription; the portal's buttons come here too.</summary>
+    internal static async Task<SubscriptionControlsView> SetStatus(
         HttpContext http, IGrainFactory grains, ProviderQueries queries, AuditLog audit, string subscriptionId, string status)
     {
         var subscription = await Own(http, queries, subscriptionId);

@@ -106,4 +106,33 @@ public sealed class ProviderPortalBrowserTests(BrowserApiHost host)
         Assert.Equal(400, forged.Status);
         Assert.Equal(0, await Db.Scalar<long>(host, "SELECT count(*) FROM lead_returns WHERE assignment_id = @a", new { a = purchase.Assignment }));
     }
+
+    [Fact]
+    public async Task A_provider_pauses_and_resumes_its_subscription_in_the_browser_and_a_paused_one_takes_no_lead()
+    {
+        var api = new ApiDriver(host);
+        var ws = await api.Workspace("portal-pause");
+        var niche = await api.Niche(ws, "Gutters", levels: 1);
+        var level = niche.Json.GetProperty("levels")[0].GetProperty("level_id").GetGuid();
+        var buyer = await api.Provider(ws, "Gutter Pros", depositCents: 50_000);
+        var subscription = await api.Subscribe(ws, buyer, level, "TX");
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions { ExecutablePath = SystemChromium, Headless = true, Args = ["--no-sandbox"] });
+        var page = await browser.NewPageAsync(new BrowserNewPageOptions { BaseURL = host.BaseAddress.ToString() });
+        await page.GotoAsync("/portal/login");
+        await page.FillAsync("#token", api.Tokens.Provider(ws, buyer));
+        await page.ClickAsync("#sign-in");
+        var row = page.Locator($"tr[data-subscription='{subscription}']");
+
+        await row.Locator("button.pause").ClickAsync();
+        Assert.Equal("paused", await row.Locator("td.status").TextContentAsync());
+        var lead = await api.Lead(ws, niche.Id("niche_id"));
+        await ApiDriver.Expect(HttpStatusCode.OK, api.Post($"/api/v1/admin/leads/{lead}/approve", api.Tokens.Admin(ws)));
+        Assert.Equal("no_eligible", (await api.AwaitDistribution(ws, lead)).Str("lead_status"));
+
+        await row.Locator("button.resume").ClickAsync();
+        Assert.Equal("active", await row.Locator("td.status").TextContentAsync());
+        Assert.Equal(2, await Db.Scalar<long>(host,
+            "SELECT count(*) FROM audit_log WHERE target_id = @s AND action IN ('subscription.paused', 'subscription.resumed')", new { s = subscription.ToString() }));
+    }
 }
