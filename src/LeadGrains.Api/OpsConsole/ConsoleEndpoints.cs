@@ -2,6 +2,7 @@ using System.Security.Claims;
 using LeadGrains.Abstractions.Queues;
 using LeadGrains.Api.Auth;
 using Microsoft.AspNetCore.Antiforgery;
+using static LeadGrains.Api.Pages.ServerPage;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
@@ -18,8 +19,6 @@ namespace LeadGrains.Api.OpsConsole;
 /// </summary>
 public static class ConsoleEndpoints
 {
-    private const string SecurityPolicy = "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
-
     public static void MapOpsConsole(this IEndpointRouteBuilder app)
     {
         var console = app.MapGroup("/console").ExcludeFromDescription();
@@ -35,7 +34,7 @@ public static class ConsoleEndpoints
     }
 
     private static IResult LoginPage(HttpContext http, IAntiforgery antiforgery) =>
-        Html(ConsolePage.Login(Field(http, antiforgery), null));
+        Html(ConsolePage.Login(AntiforgeryField(http, antiforgery), null));
 
     private static async Task<IResult> SignIn(HttpContext http, IAntiforgery antiforgery, ConsoleLogin login, ILogger<ConsoleLogin> logger)
     {
@@ -48,7 +47,7 @@ public static class ConsoleEndpoints
         if (outcome.Principal is null)
         {
             logger.LogInformation("Console sign-in refused: {Reason}", outcome.Refusal);
-            return Html(ConsolePage.Login(Field(http, antiforgery), outcome.Refusal), StatusCodes.Status401Unauthorized);
+            return Html(ConsolePage.Login(AntiforgeryField(http, antiforgery), outcome.Refusal), StatusCodes.Status401Unauthorized);
         }
         await http.SignInAsync(ConsoleAuthentication.Scheme, outcome.Principal,
             new AuthenticationProperties { ExpiresUtc = outcome.ExpiresAt, IsPersistent = false });
@@ -75,11 +74,11 @@ public static class ConsoleEndpoints
     private static async Task<IResult> Overview(HttpContext http, IAntiforgery antiforgery, ConsoleViews views, string? notice)
     {
         var view = await views.Load(http.User.WorkspaceId(), http.RequestAborted);
-        return Html(ConsolePage.Overview(view, http.User.Actor(), http.User.HasMfa(), Field(http, antiforgery), Notice(notice)));
+        return Html(ConsolePage.Overview(view, http.User.Actor(), http.User.HasMfa(), AntiforgeryField(http, antiforgery), Notice(notice)));
     }
 
     private static async Task<IResult> Platform(HttpContext http, IAntiforgery antiforgery, ConsoleViews views) =>
-        Html(ConsolePage.Platform(await views.Workspaces(), http.User.Actor(), Field(http, antiforgery)));
+        Html(ConsolePage.Platform(await views.Workspaces(), http.User.Actor(), AntiforgeryField(http, antiforgery)));
 
     private static async Task<IResult> WorkspaceSeenFromThePlatform(HttpContext http, IAntiforgery antiforgery, ConsoleViews views, [FromRoute] Guid id)
     {
@@ -87,7 +86,7 @@ public static class ConsoleEndpoints
         {
             return Results.Redirect("/console/platform");
         }
-        return Html(ConsolePage.Overview(await views.Load(id, http.RequestAborted), http.User.Actor(), canAct: false, Field(http, antiforgery), null, platformView: name));
+        return Html(ConsolePage.Overview(await views.Load(id, http.RequestAborted), http.User.Actor(), canAct: false, AntiforgeryField(http, antiforgery), null, platformView: name));
     }
 
     private static async Task<IResult> Retry(HttpContext http, IAntiforgery antiforgery, IGrainFactory grains, [FromRoute] Guid id)
@@ -110,9 +109,6 @@ public static class ConsoleEndpoints
         return Results.Redirect($"/console?notice={(result.Outcome == DeadLetterOutcome.Done ? "resolved" : "unchanged")}");
     }
 
-    /// <summary>A form without this session's anti-forgery token changes nothing.</summary>
-    private static IResult Forged() => Results.Problem(statusCode: StatusCodes.Status400BadRequest, detail: "The form is missing its anti-forgery token or it does not match this session.");
-
     /// <summary>Only known notices are shown: the query string never reaches the page as text.</summary>
     private static string? Notice(string? notice) => notice switch
     {
@@ -121,25 +117,4 @@ public static class ConsoleEndpoints
         "unchanged" => "Nothing changed: the entry was already resolved or is not in this workspace.",
         _ => null,
     };
-
-    private static string Field(HttpContext http, IAntiforgery antiforgery)
-    {
-        var tokens = antiforgery.GetAndStoreTokens(http);
-        return $"<input type=\"hidden\" name=\"{tokens.FormFieldName}\" value=\"{tokens.RequestToken}\">";
-    }
-
-    private static IResult Html(string html, int status = StatusCodes.Status200OK) => new HtmlResult(html, status);
-
-    private sealed class HtmlResult(string html, int status) : IResult
-    {
-        public Task ExecuteAsync(HttpContext http)
-        {
-            http.Response.StatusCode = status;
-            http.Response.ContentType = "text/html; charset=utf-8";
-            http.Response.Headers.ContentSecurityPolicy = SecurityPolicy;
-            http.Response.Headers.XContentTypeOptions = "nosniff";
-            http.Response.Headers.CacheControl = "no-store";
-            return http.Response.WriteAsync(html, http.RequestAborted);
-        }
-    }
 }

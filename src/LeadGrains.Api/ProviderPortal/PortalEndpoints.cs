@@ -7,6 +7,7 @@ using LeadGrains.Api.Errors;
 using LeadGrains.Api.Providers;
 using LeadGrains.Api.ProviderSelfService;
 using Microsoft.AspNetCore.Antiforgery;
+using static LeadGrains.Api.Pages.ServerPage;
 using Microsoft.AspNetCore.Authentication;
 
 namespace LeadGrains.Api.ProviderPortal;
@@ -19,8 +20,6 @@ namespace LeadGrains.Api.ProviderPortal;
 /// </summary>
 public static class PortalEndpoints
 {
-    private const string SecurityPolicy = "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
-
     public static void MapProviderPortal(this IEndpointRouteBuilder app)
     {
         var portal = app.MapGroup("/portal").ExcludeFromDescription();
@@ -35,7 +34,7 @@ public static class PortalEndpoints
             SetSubscriptionStatus(http, antiforgery, grains, queries, audit, id, "active")).RequireAuthorization(PortalAuthentication.Policy);
     }
 
-    private static IResult LoginPage(HttpContext http, IAntiforgery antiforgery) => Html(PortalPage.Login(Field(http, antiforgery), null));
+    private static IResult LoginPage(HttpContext http, IAntiforgery antiforgery) => Html(PortalPage.Login(AntiforgeryField(http, antiforgery), null));
 
     private static async Task<IResult> SignIn(HttpContext http, IAntiforgery antiforgery, PortalLogin login, ILogger<PortalLogin> logger)
     {
@@ -48,7 +47,7 @@ public static class PortalEndpoints
         if (outcome.Principal is null)
         {
             logger.LogInformation("Portal sign-in refused: {Reason}", outcome.Refusal);
-            return Html(PortalPage.Login(Field(http, antiforgery), outcome.Refusal), StatusCodes.Status401Unauthorized);
+            return Html(PortalPage.Login(AntiforgeryField(http, antiforgery), outcome.Refusal), StatusCodes.Status401Unauthorized);
         }
         await http.SignInAsync(PortalAuthentication.Scheme, outcome.Principal,
             new AuthenticationProperties { ExpiresUtc = outcome.ExpiresAt, IsPersistent = false });
@@ -73,9 +72,9 @@ public static class PortalEndpoints
         {
             // A token for a provider that no longer exists (or never did in its workspace): nothing to show.
             await http.SignOutAsync(PortalAuthentication.Scheme);
-            return Html(PortalPage.Login(Field(http, antiforgery), "This provider does not exist."), StatusCodes.Status404NotFound);
+            return Html(PortalPage.Login(AntiforgeryField(http, antiforgery), "This provider does not exist."), StatusCodes.Status404NotFound);
         }
-        return Html(PortalPage.Overview(view, clock.GetUtcNow(), Field(http, antiforgery), Notice(notice)));
+        return Html(PortalPage.Overview(view, clock.GetUtcNow(), AntiforgeryField(http, antiforgery), Notice(notice)));
     }
 
     private static async Task<IResult> RequestReturn(HttpContext http, IAntiforgery antiforgery, IGrainFactory grains)
@@ -151,28 +150,4 @@ public static class PortalEndpoints
         "no-subscription" => "No such subscription of yours.",
         _ => null,
     };
-
-    /// <summary>A form without this session's anti-forgery token changes nothing.</summary>
-    private static IResult Forged() => Results.Problem(statusCode: StatusCodes.Status400BadRequest, detail: "The form is missing its anti-forgery token or it does not match this session.");
-
-    private static string Field(HttpContext http, IAntiforgery antiforgery)
-    {
-        var tokens = antiforgery.GetAndStoreTokens(http);
-        return $"<input type=\"hidden\" name=\"{tokens.FormFieldName}\" value=\"{tokens.RequestToken}\">";
-    }
-
-    private static IResult Html(string html, int status = StatusCodes.Status200OK) => new HtmlResult(html, status);
-
-    private sealed class HtmlResult(string html, int status) : IResult
-    {
-        public Task ExecuteAsync(HttpContext http)
-        {
-            http.Response.StatusCode = status;
-            http.Response.ContentType = "text/html; charset=utf-8";
-            http.Response.Headers.ContentSecurityPolicy = SecurityPolicy;
-            http.Response.Headers.XContentTypeOptions = "nosniff";
-            http.Response.Headers.CacheControl = "no-store";
-            return http.Response.WriteAsync(html, http.RequestAborted);
-        }
-    }
 }
