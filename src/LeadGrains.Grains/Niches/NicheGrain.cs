@@ -3,6 +3,7 @@ using LeadGrains.Abstractions.Distribution;
 using LeadGrains.Abstractions.Niches;
 using LeadGrains.Domain.Controls;
 using LeadGrains.Domain.Eligibility;
+using LeadGrains.Domain.Niches;
 using LeadGrains.Grains.Distribution;
 using LeadGrains.Grains.Placement;
 
@@ -123,22 +124,22 @@ public sealed class NicheGrain(NicheStore store, NicheDistributionServices servi
         return ToView(stored);
     }
 
-    public async Task<SubscriptionView> Subscribe(Guid providerId, Guid levelId, SubscriptionFilterSpec filters)
+    public async Task<SubscriptionView> Subscribe(Guid providerId, Guid levelId, SubscriptionFilters filters)
     {
         RequireExists();
         if (Market.Level(levelId) is null)
         {
             throw new ValidationFailedException("level_id", "is not a level of this niche.");
         }
-        var domainFilters = FilterMapping.ToDomain(filters ?? SubscriptionFilterSpec.None);
-        ThrowIfInvalid(domainFilters);
-        var row = await store.InsertSubscription(Guid.NewGuid(), NicheId, _state.Row!.WorkspaceId, providerId, levelId, FilterMapping.ToJson(domainFilters))
+        filters ??= SubscriptionFilters.None;
+        ThrowIfInvalid(filters);
+        var row = await store.InsertSubscription(Guid.NewGuid(), NicheId, _state.Row!.WorkspaceId, providerId, levelId, SubscriptionFilterJson.Serialize(filters))
             ?? throw new ValidationFailedException("provider_id", "does not name a provider of this workspace.");
         Market.Track(row);
         return ToView(row);
     }
 
-    public async Task<SubscriptionView> UpdateSubscription(Guid subscriptionId, string? status, SubscriptionFilterSpec? filters)
+    public async Task<SubscriptionView> UpdateSubscription(Guid subscriptionId, string? status, SubscriptionFilters? filters)
     {
         RequireExists();
         if (status is not null and not ("active" or "paused"))
@@ -148,9 +149,8 @@ public sealed class NicheGrain(NicheStore store, NicheDistributionServices servi
         string? filtersJson = null;
         if (filters is not null)
         {
-            var domainFilters = FilterMapping.ToDomain(filters);
-            ThrowIfInvalid(domainFilters);
-            filtersJson = FilterMapping.ToJson(domainFilters);
+            ThrowIfInvalid(filters);
+            filtersJson = SubscriptionFilterJson.Serialize(filters);
         }
         var row = await store.UpdateSubscription(NicheId, subscriptionId, status, filtersJson)
             ?? throw new ValidationFailedException("subscription_id", "is not a subscription of this niche.");
@@ -262,7 +262,7 @@ public sealed class NicheGrain(NicheStore store, NicheDistributionServices servi
         }
     }
 
-    public Task<DistributionResult> Distribute(DistributionRequest request)
+    public Task<NicheDistributionAnswer> Distribute(DistributionRequest request)
     {
         RequireExists();
         if (request.WorkspaceId != _state.Row!.WorkspaceId)
@@ -297,5 +297,5 @@ public sealed class NicheGrain(NicheStore store, NicheDistributionServices servi
         new(level.Id, level.Name, level.OrderPosition, level.MaxRecipients, level.PriceCents, level.IsActive);
 
     private SubscriptionView ToView(SubscriptionRow row) =>
-        new(row.Id, row.ProviderId, row.LevelId, NicheId, FilterMapping.ToSpec(FilterMapping.FromJson(row.Filters)), row.Status, row.LastReceived);
+        new(row.Id, row.ProviderId, row.LevelId, NicheId, SubscriptionFilterJson.Parse(row.Filters), row.Status, row.LastReceived);
 }
