@@ -41,7 +41,6 @@ CREATE TABLE niche_services_saved (
     saved_until  timestamptz NOT NULL
 );
 
-
 -- The subscriptions of the given niches with their last service (null if never served), and
 -- whether that is the saved value (false: only the assignments say it yet).
 CREATE FUNCTION subscriptions_last_received(p_niches uuid[])

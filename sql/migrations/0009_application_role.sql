@@ -17,7 +17,6 @@ EXCEPTION WHEN duplicate_object OR unique_violation THEN
     NULL;
 END $$;
 
-
 GRANT USAGE ON SCHEMA public TO leadgrains_app;
 GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO leadgrains_app;
 GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO leadgrains_app;
