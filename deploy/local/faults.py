@@ -34,6 +34,8 @@ SILO_DIR = f"{ROOT}/src/LeadGrains.Silo/bin/Release/net10.0"
 API_DIR = f"{ROOT}/src/LeadGrains.Api/bin/Release/net10.0"
 LOG_DIR = f"{ROOT}/.local/logs/faults"
 SIGNING_KEY = base64.b64encode(os.urandom(48)).decode()
+# Seals the webhook secrets the silos store (a silo does not start without one).
+WEBHOOK_SECRET_KEY = base64.b64encode(os.urandom(32)).decode()
 ISSUER, AUDIENCE = "leadgrains-faults", "leadgrains-api"
 TERMINAL = ("distributed", "no_eligible", "failed", "expired")
 RETRYABLE = (429, 503, 504)
@@ -85,6 +87,7 @@ class Cluster:
             "LeadGrains__MigrateOnStart": "false",
             "LeadGrains__Delivery__Enabled": "false",
             "LeadGrains__Auth__SigningKey": SIGNING_KEY,
+            "LeadGrains__Delivery__SecretKeys__0": WEBHOOK_SECRET_KEY,
             "LeadGrains__Auth__Issuer": ISSUER,
             "LeadGrains__Auth__Audience": AUDIENCE,
             "LeadGrains__RateLimits__IntakePermits": "100000",

@@ -63,6 +63,10 @@ KEY_FILE="$LEADGRAINS_ROOT/.local/dev-signing-key"
 [ -s "$KEY_FILE" ] || (umask 077 && head -c 48 /dev/urandom | base64 | tr -d '\n' > "$KEY_FILE")
 export LeadGrains__Auth__SigningKey="$(cat "$KEY_FILE")"
 export LeadGrains__Auth__LocalMode=true
+# The key that seals the webhook signing secrets the silos store (made once, kept under .local/ like the signing key).
+SECRETS_KEY_FILE="$LEADGRAINS_ROOT/.local/webhook-secrets-key"
+[ -s "$SECRETS_KEY_FILE" ] || (umask 077 && head -c 32 /dev/urandom | base64 | tr -d '\n' > "$SECRETS_KEY_FILE")
+export LeadGrains__Delivery__SecretKeys__0="$(cat "$SECRETS_KEY_FILE")"
 LOCAL_WORKSPACE=10ca1000-0000-4000-8000-000000000001
 
 # Mutual TLS on the cluster's ports, loopback only: every local process presents .local/tls/node.pem,

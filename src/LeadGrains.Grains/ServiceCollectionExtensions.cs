@@ -48,7 +48,9 @@ public static class ServiceCollectionExtensions
         services.TryAddSingleton<OperationsGauges>();
         services.TryAddSingleton<FairnessGauge>();
         services.AddHostedService(sp => sp.GetRequiredService<OperationsGauges>());
-        services.AddOptions<DeliveryOptions>().BindConfiguration(DeliveryOptions.Section);
+        services.AddOptions<DeliveryOptions>().BindConfiguration(DeliveryOptions.Section)
+            .Validate(WebhookSecretSeal.KeysAreValid, WebhookSecretSeal.MissingKey).ValidateOnStart();
+        services.TryAddSingleton<WebhookSecretSeal>();
         services.TryAddSingleton<WebhookAddressGuard>();
         services.TryAddSingleton<DeliveryTelemetry>();
         services.TryAddSingleton<DeliveryCursor>();

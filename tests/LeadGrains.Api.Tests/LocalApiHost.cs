@@ -24,6 +24,9 @@ public class LocalApiHost : IAsyncLifetime
     private const string DefaultAppConnection = "Host=127.0.0.1;Port=55432;Username=leadgrains_app;Password=leadgrains_app";
     public const string SigningKey = "test-signing-key-for-the-leadgrains-api-0123456789";
 
+    /// <summary>Seals the webhook secrets the tests' providers get (32 bytes, base64).</summary>
+    public const string WebhookSecretsKey = "dGVzdC13ZWJob29rLXNlY3JldHMta2V5LTMyLWJ5dGU=";
+
     private readonly string adminConnection =
         Environment.GetEnvironmentVariable("LEADGRAINS_PG_ADMIN") is { Length: > 0 } fromEnvironment
             ? fromEnvironment
@@ -59,6 +62,7 @@ public class LocalApiHost : IAsyncLifetime
         ["LeadGrains:RateLimits:IntakePermits"] = "100000",
         ["LeadGrains:RateLimits:AuthFailurePermits"] = "100000",
         // Assignments' e-mails go to the SMTP server test.sh starts.
+        ["LeadGrains:Delivery:SecretKeys:0"] = WebhookSecretsKey,
         ["LeadGrains:Delivery:Smtp:Host"] = "127.0.0.1",
         ["LeadGrains:Delivery:Smtp:Port"] = Environment.GetEnvironmentVariable("LEADGRAINS_SMTP_PORT") ?? "2525",
         ["LeadGrains:Delivery:Smtp:UseTls"] = "false",

@@ -50,6 +50,13 @@ public sealed class DeliveryOptions
     /// <summary>Addresses or CIDR ranges a webhook may reach although they are loopback, private or link-local.</summary>
     public string[] AllowedWebhookAddresses { get; set; } = [];
 
+    /// <summary>
+    /// Keys (32 random bytes each, base64) that seal the webhook signing secrets stored in the
+    /// database (<see cref="WebhookSecretSeal"/>): the first seals, all open. Required; keep them out of
+    /// the database and its backups (an environment file or a secret store).
+    /// </summary>
+    public string[] SecretKeys { get; set; } = [];
+
     /// <summary>How long a previous webhook secret keeps signing after a rotation, unless the rotation names another.</summary>
     public TimeSpan SecretRotationOverlap { get; set; } = TimeSpan.FromHours(24);
 

@@ -11,11 +11,13 @@ namespace LeadGrains.Grains.Delivery;
 /// POSTs the assignment to the provider's URL, signed per Standard Webhooks (signing by the
 /// <c>StandardWebhooks</c> package): <c>webhook-id</c> is the delivery's id on every try,
 /// <c>webhook-timestamp</c> the try's time, <c>webhook-signature</c> one <c>v1,</c> signature per
-/// secret in force — the current one and, during a rotation's overlap, the previous one. Connections
+/// secret in force — the current one and, during a rotation's overlap, the previous one (both stored
+/// sealed: <see cref="WebhookSecretSeal"/>). Connections
 /// go through <see cref="WebhookAddressGuard"/>; redirects are not followed.
 /// </summary>
 public sealed class WebhookChannel(
     WebhookAddressGuard guard,
+    WebhookSecretSeal seal,
     IOptions<DeliveryOptions> options,
     [FromKeyedServices(LeadGrainsClock.Key)] TimeProvider clock) : IDeliveryChannel, IDisposable
 {
@@ -50,19 +52,20 @@ public sealed class WebhookChannel(
             MessageId(work.DeliveryId), LeadAssignedPayload.Json(work), cancellationToken);
     }
 
-    /// <summary>One signed POST (a delivery's try, or a test); the answer as a delivery's try would count it.</summary>
-    public async Task<AttemptResult> Post(Uri url, string secret, string? previousSecret, DateTimeOffset? previousSecretExpiresAt,
+    /// <summary>One signed POST (a delivery's try, or a test) with the secrets as stored (sealed); the answer as a delivery's try would count it.</summary>
+    public async Task<AttemptResult> Post(Uri url, string sealedSecret, string? sealedPreviousSecret, DateTimeOffset? previousSecretExpiresAt,
         string messageId, string body, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
+        var secret = seal.Open(sealedSecret);
+        var previousSecret = sealedPreviousSecret is not null && previousSecretExpiresAt > now ? seal.Open(sealedPreviousSecret) : null;
         using var request = new HttpRequestMessage(HttpMethod.Post, url)
         {
             Content = new StringContent(body, Encoding.UTF8, "application/json"),
         };
         request.Headers.Add("webhook-id", messageId);
         request.Headers.Add("webhook-timestamp", now.ToUnixTimeSeconds().ToString());
-        request.Headers.Add("webhook-signature", Signatures(secret, previousSecret is not null && previousSecretExpiresAt > now ? previousSecret : null,
-            messageId, now, body));
+        request.Headers.Add("webhook-signature", Signatures(secret, previousSecret, messageId, now, body));
         request.Headers.UserAgent.Add(new ProductInfoHeaderValue("LeadGrains-Webhooks", "1.0"));
 
         return await HttpAttempt.Send(_http, request, options.Value.AttemptTimeout, clock, cancellationToken);

@@ -22,6 +22,7 @@ namespace LeadGrains.Grains.Providers;
 public sealed class ProviderGrain(
     ProviderStore store,
     WebhookAddressGuard webhookGuard,
+    WebhookSecretSeal secretSeal,
     IOptions<DeliveryOptions> deliveryOptions,
     LeadGrainsTelemetry telemetry,
     ProviderReturns returns,
@@ -46,7 +47,8 @@ public sealed class ProviderGrain(
                 : throw new ValidationFailedException("provider_id", "is already taken.");
         }
         var secret = command.WebhookUrl is null ? null : WebhookSecrets.Create();
-        return await store.Insert(ProviderId, command with { Email = command.Email.Trim() }, secret);
+        var created = await store.Insert(ProviderId, command with { Email = command.Email.Trim() }, secret is null ? null : secretSeal.Seal(secret));
+        return created with { WebhookSecret = secret };   // shown this once, as created; the database holds it sealed
     }
 
     public Task<ProviderView?> Get() => store.Find(ProviderId);
@@ -63,7 +65,10 @@ public sealed class ProviderGrain(
             throw new ValidationFailedException(errors);
         }
         var before = await store.Find(ProviderId) ?? throw new ValidationFailedException("provider_id", "does not exist.");
-        var after = (await store.Update(ProviderId, update with { Email = update.Email?.Trim() }, WebhookSecrets.Create()))!;
+        var newSecret = WebhookSecrets.Create();
+        var after = (await store.Update(ProviderId, update with { Email = update.Email?.Trim() }, secretSeal.Seal(newSecret)))!;
+        // The store answers the (sealed) secret only when this change created it: shown this once.
+        after = after with { WebhookSecret = after.WebhookSecret is null ? null : newSecret };
         if (before.Status != after.Status)
         {
             await NotifyNiches();
@@ -80,7 +85,7 @@ public sealed class ProviderGrain(
         }
         var secret = WebhookSecrets.Create();
         var previousExpiresAt = clock.GetUtcNow() + window;
-        if (!await store.RotateWebhookSecret(ProviderId, secret, previousExpiresAt))
+        if (!await store.RotateWebhookSecret(ProviderId, secretSeal.Seal(secret), previousExpiresAt))
         {
             throw new ValidationFailedException("webhook_url", "is not set: there is no webhook secret to rotate.");
         }

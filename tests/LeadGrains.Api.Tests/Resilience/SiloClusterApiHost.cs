@@ -38,6 +38,7 @@ public sealed class SiloClusterApiHost : LocalApiHost
         builder.Options.ConnectionTransport = ConnectionTransportType.TcpSocket;
         builder.Properties["ConnectionStrings:LeadGrains"] = ConnectionString;
         builder.Properties["LeadGrains:Delivery:Enabled"] = "false";
+        builder.Properties["LeadGrains:Delivery:SecretKeys:0"] = LocalApiHost.WebhookSecretsKey;
         builder.AddSiloBuilderConfigurator<FaultableSilo>();
         builder.AddClientBuilderConfigurator<MembershipTableClient>();
         Cluster = builder.Build();

@@ -50,6 +50,8 @@ public sealed class BenchCluster : IAsyncDisposable
             ["LeadGrains:Distribution:AutoDistribute"] = "false",
             ["Serilog:MinimumLevel:Default"] = "Warning",
             ["LeadGrains:Delivery:Enabled"] = webhookSink is null ? "false" : "true",
+            // Seals the webhook secrets this run's providers get; made for the run, like its database.
+            ["LeadGrains:Delivery:SecretKeys:0"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
             // Loopback only, and the figures in docs/PERFORMANCE.md were measured without TLS; what
             // mutual TLS costs a multi-silo cluster is still to be measured.
             ["LeadGrains:Tls:Enabled"] = "false",

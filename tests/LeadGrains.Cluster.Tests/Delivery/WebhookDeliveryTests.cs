@@ -142,6 +142,15 @@ public sealed class WebhookDeliveryTests(DeliveryClusterFixture fixture)
         await s.Subscribe(niche, providerId, 1);
         var rotation = await fixture.Grains.GetGrain<LeadGrains.Abstractions.Providers.IProviderGrain>(providerId).RotateWebhookSecret(TimeSpan.FromHours(1));
         Assert.NotEqual(oldSecret, rotation.Secret);
+        // The database holds both sealed: neither secret, nor its key material, is in the row.
+        await using (var connection = await fixture.Db.OpenConnectionAsync())
+        {
+            var stored = await connection.QuerySingleAsync<(string Current, string Previous)>(
+                "SELECT webhook_secret, webhook_previous_secret FROM providers WHERE id = @providerId", new { providerId });
+            Assert.All(new[] { stored.Current, stored.Previous }, value => Assert.StartsWith("sealed:v1:", value));
+            Assert.All(new[] { oldSecret, rotation.Secret }, secret =>
+                Assert.DoesNotContain(secret["whsec_".Length..], stored.Current + stored.Previous));
+        }
 
         await s.Distribute(await s.Lead(niche));
         // Recorded as delivered before the clock moves: a try still being recorded when the clock

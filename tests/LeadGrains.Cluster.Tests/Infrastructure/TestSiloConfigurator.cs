@@ -14,9 +14,13 @@ namespace LeadGrains.Cluster.Tests.Infrastructure;
 /// <summary>The production silo configuration (mutual TLS included), with membership timings shortened so a killed silo is noticed in seconds.</summary>
 public sealed class TestSiloConfigurator : ISiloConfigurator
 {
+    /// <summary>Seals the webhook secrets the tests' providers get (32 bytes, base64), unless a test names its own keys.</summary>
+    public const string WebhookSecretsKey = "Y2x1c3Rlci10ZXN0cy13ZWJob29rLXNlY3JldHMta2U=";
+
     public void Configure(ISiloBuilder siloBuilder)
     {
         siloBuilder.AddLeadGrainsSilo();
+        siloBuilder.Services.PostConfigure<DeliveryOptions>(o => o.SecretKeys = o.SecretKeys is [] ? [WebhookSecretsKey] : o.SecretKeys);
         siloBuilder.UseLeadGrainsTls(LeadGrainsClusterOptions.From(siloBuilder.Configuration).Tls);
         // Drills fail or hold distributions through this probe; production's does nothing.
         siloBuilder.Services.AddSingleton<DistributionInterruptions>();
