@@ -198,12 +198,22 @@ public sealed class NicheStore(NpgsqlDataSource db)
     /// Saves subscriptions' last services and, if all were saved, moves the niche's watermark to
     /// <paramref name="until"/>. Returns the subscriptions saved; a row another transaction held is skipped.
     /// </summary>
+    /// <remarks>
+    /// Committed without waiting for the WAL flush (<c>synchronous_commit = off</c>), so these
+    /// background saves do not queue for the disk beside the distributions' commits. Losing one in a
+    /// database crash is harmless: the values and the watermark go back together, and the last
+    /// services are derived again from the (durably committed) assignments after the old watermark.
+    /// </remarks>
     public async Task<IReadOnlyList<Guid>> SaveServices(Guid nicheId, IReadOnlyList<Guid> subscriptionIds, IReadOnlyList<DateTimeOffset> servedAt, DateTimeOffset until)
     {
         await using var connection = await db.OpenConnectionAsync();
-        return await connection.QuerySingleAsync<Guid[]>(
+        await using var transaction = await connection.BeginTransactionAsync();
+        await connection.ExecuteAsync("SET LOCAL synchronous_commit = off", transaction: transaction);
+        var saved = await connection.QuerySingleAsync<Guid[]>(
             "SELECT save_services(@nicheId, @subscriptionIds, @servedAt, @until)",
-            new { nicheId, subscriptionIds = subscriptionIds.ToArray(), servedAt = servedAt.ToArray(), until });
+            new { nicheId, subscriptionIds = subscriptionIds.ToArray(), servedAt = servedAt.ToArray(), until }, transaction);
+        await transaction.CommitAsync();
+        return saved;
     }
 
     private static async Task<LevelRow> InsertLevel(NpgsqlConnection connection, NpgsqlTransaction? transaction, Guid nicheId, LevelRow level) =>
