@@ -15,6 +15,7 @@ public sealed class ProviderReturns(
     ReturnStore store,
     ReturnPolicyStore policies,
     [FromKeyedServices(LeadGrainsClock.Key)] TimeProvider clock,
+    LeadGrainsTelemetry telemetry,
     ILogger<ProviderReturns> logger)
 {
     /// <summary>Who approves the returns that the rate limit lets through without a person.</summary>
@@ -25,6 +26,21 @@ public sealed class ProviderReturns(
     public sealed record Decided(ReturnDecisionResult Result, bool Refunded);
 
     public async Task<Requested> Request(Guid providerId, ReturnRequestCommand command)
+    {
+        var requested = await RequestOnce(providerId, command);
+        telemetry.ReturnRequested(requested.Result.Outcome switch
+        {
+            ReturnRequestOutcome.AutoApproved => "auto_approved",
+            ReturnRequestOutcome.PendingReview when requested.Result.Return?.ReviewReason == "rate_limit" => "rate_limit",
+            ReturnRequestOutcome.PendingReview => "review_required",
+            ReturnRequestOutcome.AlreadyRequested => "already_requested",
+            ReturnRequestOutcome.WindowClosed => "window_closed",
+            _ => "not_found",
+        });
+        return requested;
+    }
+
+    private async Task<Requested> RequestOnce(Guid providerId, ReturnRequestCommand command)
     {
         var assignment = await store.AssignmentOf(providerId, command.AssignmentId);
         if (assignment is null)
@@ -86,6 +102,7 @@ public sealed class ProviderReturns(
             if (rejected is not null)
             {
                 logger.LogInformation("Return {ReturnId} rejected", current.ReturnId);
+                telemetry.ReturnDecided(approved: false, automatic: command.Actor == AutoApprover, 0);
                 return new(new ReturnDecisionResult(ReturnDecisionOutcome.Rejected, rejected, null), false);
             }
             var after = (await store.Find(providerId, current.ReturnId))!;
@@ -104,6 +121,7 @@ public sealed class ProviderReturns(
         {
             logger.LogInformation("Return {ReturnId} approved: {AmountCents} cents refunded to provider {ProviderId}, {Reactivated} subscription(s) reactivated",
                 current.ReturnId, refund.AmountCents, providerId, refund.ReactivatedSubscriptionIds.Length);
+            telemetry.ReturnDecided(approved: true, automatic: command.Actor == AutoApprover, refund.AmountCents);
         }
         var balance = outcome is ReturnDecisionOutcome.Approved or ReturnDecisionOutcome.AlreadyApproved ? refund.BalanceCents : (long?)null;
         return new(new ReturnDecisionResult(outcome, await store.Find(providerId, current.ReturnId), balance), outcome == ReturnDecisionOutcome.Approved);
