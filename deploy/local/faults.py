@@ -286,7 +286,7 @@ class Load:
         self.offered = self.accepted = self.approved = self.gave_up = 0
         self.lead_ids = set()
         self.deposits = []
-        self.returns, self.approved_returns = [], set()
+        self.returns, self.approved_returns, self.picked = set(), set(), set()
         self.pool = ThreadPoolExecutor(max_workers=64)
         self.threads = [threading.Thread(target=self._leads), threading.Thread(target=self._deposits), threading.Thread(target=self._returns)]
 
@@ -354,6 +354,10 @@ class Load:
             if not picked:
                 continue
             assignment, provider = picked.split()
+            # Still being returned (its request retried while the API or the database is away): not twice.
+            if assignment in self.picked:
+                continue
+            self.picked.add(assignment)
             self.pool.submit(self._return, assignment, provider)
 
     def _return(self, assignment, provider):
@@ -365,9 +369,10 @@ class Load:
             return
         returned = answer["return_id"]
         with self.lock:
-            self.returns.append(returned)
-        approvals = [self.pool.submit(client.call, "POST", f"/api/v1/admin/returns/{returned}/approve", self.world.admin, {"note": "approved twice at once"})
-                     for _ in range(2)]
+            self.returns.add(returned)
+        with ThreadPoolExecutor(max_workers=2) as admins:
+            approvals = [admins.submit(client.call, "POST", f"/api/v1/admin/returns/{returned}/approve", self.world.admin, {"note": "approved twice at once"})
+                         for _ in range(2)]
         if any(approval.result()[0] == 200 for approval in approvals):
             with self.lock:
                 self.approved_returns.add(returned)

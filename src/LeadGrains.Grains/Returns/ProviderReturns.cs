@@ -79,8 +79,21 @@ public sealed class ProviderReturns(
             return new(new ReturnRequestResult(ReturnRequestOutcome.PendingReview, stored, windowEndsAt), false);
         }
         // Stored first, then approved: a crash in between leaves a pending return for a reviewer, never a refund without its return.
-        var approved = await Decide(providerId, new ReturnDecisionCommand(stored.ReturnId, true, "within the provider's return-rate limit", AutoApprover));
-        return new(new ReturnRequestResult(ReturnRequestOutcome.AutoApproved, approved.Result.Return, windowEndsAt), approved.Refunded);
+        // The database counts the limit again, under the provider's row lock: a duplicate activation of this grain cannot approve one over it.
+        var refund = await store.AutoApprove(stored.ReturnId, Guid.CreateVersion7(), AutoApprover, "within the provider's return-rate limit", now);
+        var after = await store.Find(providerId, stored.ReturnId);
+        if (refund.Outcome == "refunded")
+        {
+            logger.LogInformation("Return {ReturnId} auto-approved: {AmountCents} cents refunded to provider {ProviderId}, {Reactivated} subscription(s) reactivated",
+                stored.ReturnId, refund.AmountCents, providerId, refund.ReactivatedSubscriptionIds.Length);
+            telemetry.ReturnDecided(approved: true, automatic: true, refund.AmountCents);
+        }
+        else if (refund.Outcome == "rate_limit")
+        {
+            logger.LogWarning("Return {ReturnId} held for review: the database counted the return-rate limit reached (another activation's request came first)", stored.ReturnId);
+        }
+        return new(new ReturnRequestResult(
+            after?.Status == "approved" ? ReturnRequestOutcome.AutoApproved : ReturnRequestOutcome.PendingReview, after, windowEndsAt), refund.Outcome == "refunded");
     }
 
     public async Task<Decided> Decide(Guid providerId, ReturnDecisionCommand command)
