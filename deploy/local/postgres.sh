@@ -71,7 +71,7 @@ if [ "$(pg_admin_sql "SELECT 1 FROM pg_database WHERE datname = 'leadgrains'")" 
   pg_admin_sql "CREATE DATABASE leadgrains"
 fi
 
-# The application role: migration 0030 grants it what it may do; here it gets its login.
+# The application role: migration 0009_application_role.sql grants it what it may do; here it gets its login.
 if [ "$(pg_admin_sql "SELECT 1 FROM pg_roles WHERE rolname = 'leadgrains_app'")" != "1" ]; then
   pg_admin_sql "CREATE ROLE leadgrains_app LOGIN PASSWORD 'leadgrains_app'"
 elif [ "$(pg_admin_sql "SELECT rolcanlogin FROM pg_roles WHERE rolname = 'leadgrains_app'")" != "t" ]; then

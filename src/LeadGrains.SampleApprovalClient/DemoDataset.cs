@@ -39,7 +39,7 @@ internal static class DemoDataset
             Console.WriteLine($"  level {level.OrderPosition} {level.Name}: up to {level.MaxRecipients} recipient(s) at {Money.Format(level.PriceCents)}");
         }
 
-        var texasOnly = new SubscriptionFilterSpec { States = ["TX"] };
+        var texasOnly = new SubscriptionFilters { States = ["TX"] };
         foreach (var (name, depositCents) in Providers)
         {
             var providerId = Guid.NewGuid();

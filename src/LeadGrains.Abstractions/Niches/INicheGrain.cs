@@ -24,10 +24,10 @@ public interface INicheGrain : IGrainWithGuidKey
     /// Subscribes a provider of the niche's workspace to one of its levels (status <c>active</c>).
     /// Throws <see cref="ValidationFailedException"/> if the level or provider is unknown or already subscribed.
     /// </summary>
-    Task<SubscriptionView> Subscribe(Guid providerId, Guid levelId, SubscriptionFilterSpec filters);
+    Task<SubscriptionView> Subscribe(Guid providerId, Guid levelId, SubscriptionFilters filters);
 
     /// <summary>Sets a subscription's status (<c>active</c> or <c>paused</c>) and/or filters.</summary>
-    Task<SubscriptionView> UpdateSubscription(Guid subscriptionId, string? status, SubscriptionFilterSpec? filters);
+    Task<SubscriptionView> UpdateSubscription(Guid subscriptionId, string? status, SubscriptionFilters? filters);
 
     /// <summary>
     /// Sets a subscription's caps, budgets and delivery hours and the bounds its provider may choose its
@@ -52,10 +52,11 @@ public interface INicheGrain : IGrainWithGuidKey
     /// Called by the lead's grain. Interleaves with itself: the niche decides each lead in turn from
     /// what it holds in memory, without waiting for the previous one's commit, and the database
     /// records the decisions in that order, in groups, refusing any that is no longer true. A niche
-    /// at its limit of distributions in flight refuses at once (the lead grain queues the lead again).
+    /// at its limit of distributions in flight answers busy at once (the lead grain queues the lead again).
+    /// Every expected outcome is in the answer; an exception is a fault.
     /// </summary>
     [AlwaysInterleave]
-    Task<Distribution.DistributionResult> Distribute(Distribution.DistributionRequest request);
+    Task<Distribution.NicheDistributionAnswer> Distribute(Distribution.DistributionRequest request);
 
     /// <summary>Re-reads the given subscriptions' status after a balance change elsewhere (e.g. a deposit).</summary>
     [OneWay]

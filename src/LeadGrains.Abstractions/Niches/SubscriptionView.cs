@@ -14,6 +14,6 @@ public sealed record SubscriptionView(
     [property: Id(1)] Guid ProviderId,
     [property: Id(2)] Guid LevelId,
     [property: Id(3)] Guid NicheId,
-    [property: Id(4)] SubscriptionFilterSpec Filters,
+    [property: Id(4)] SubscriptionFilters Filters,
     [property: Id(5)] string Status,
     [property: Id(6)] DateTimeOffset? LastReceivedAt);

@@ -38,50 +38,6 @@ public sealed record DepositRequest(long? AmountCents, string? Reference)
 
 public sealed record DepositResponse(Guid EntryId, Guid ProviderId, long AmountCents, long BalanceCents);
 
-/// <summary>Which leads a subscription accepts; a missing constraint accepts all.</summary>
-public sealed record SubscriptionFilters
-{
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public IReadOnlyList<string>? States { get; init; }
-
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public IReadOnlyList<string>? ZipPrefixes { get; init; }
-
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public long? MinAmountCents { get; init; }
-
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public long? MaxAmountCents { get; init; }
-
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public IReadOnlyDictionary<string, IReadOnlyList<string>>? AttributeSets { get; init; }
-
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public IReadOnlyList<NumericRangeFilter>? NumericRanges { get; init; }
-
-    public SubscriptionFilterSpec ToSpec() => new()
-    {
-        States = States,
-        ZipPrefixes = ZipPrefixes,
-        MinAmountCents = MinAmountCents,
-        MaxAmountCents = MaxAmountCents,
-        AttributeSets = AttributeSets,
-        NumericRanges = NumericRanges?.Select(r => new NumericRangeSpec(r.Attribute ?? "", r.Min, r.Max)).ToList(),
-    };
-
-    public static SubscriptionFilters From(SubscriptionFilterSpec spec) => new()
-    {
-        States = spec.States,
-        ZipPrefixes = spec.ZipPrefixes,
-        MinAmountCents = spec.MinAmountCents,
-        MaxAmountCents = spec.MaxAmountCents,
-        AttributeSets = spec.AttributeSets,
-        NumericRanges = spec.NumericRanges?.Select(r => new NumericRangeFilter(r.Attribute, r.Min, r.Max)).ToList(),
-    };
-}
-
-public sealed record NumericRangeFilter(string? Attribute, decimal? Min, decimal? Max);
-
 public sealed record CreateSubscriptionRequest(Guid? LevelId, SubscriptionFilters? Filters);
 
 public sealed record UpdateSubscriptionRequest(string? Status, SubscriptionFilters? Filters)
@@ -99,7 +55,7 @@ public sealed record SubscriptionResponse(
     Guid SubscriptionId, Guid ProviderId, Guid LevelId, Guid NicheId, SubscriptionFilters Filters, string Status, DateTime? LastReceivedAt)
 {
     public static SubscriptionResponse From(SubscriptionView view) => new(
-        view.SubscriptionId, view.ProviderId, view.LevelId, view.NicheId, SubscriptionFilters.From(view.Filters), view.Status,
+        view.SubscriptionId, view.ProviderId, view.LevelId, view.NicheId, view.Filters, view.Status,
         view.LastReceivedAt?.UtcDateTime);
 }
 

@@ -1,6 +1,7 @@
-using System.Text.Json;
 using Dapper;
+using LeadGrains.Abstractions.Niches;
 using LeadGrains.Api.Paging;
+using LeadGrains.Domain.Eligibility;
 using Npgsql;
 
 namespace LeadGrains.Api.Providers;
@@ -8,8 +9,6 @@ namespace LeadGrains.Api.Providers;
 /// <summary>Read-only provider data (subscriptions, ledger), straight from PostgreSQL.</summary>
 public sealed class ProviderQueries(NpgsqlDataSource db)
 {
-    private static readonly JsonSerializerOptions StoredJson = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
-
     private sealed record SubscriptionRow(Guid SubscriptionId, Guid ProviderId, Guid LevelId, Guid NicheId, string Filters, string Status, DateTime? LastReceivedAt);
 
     // The last service as the assignments say: the saved last_received_at can lag its niche by a few seconds.
@@ -75,6 +74,6 @@ public sealed class ProviderQueries(NpgsqlDataSource db)
 
     private static SubscriptionResponse ToResponse(SubscriptionRow row) => new(
         row.SubscriptionId, row.ProviderId, row.LevelId, row.NicheId,
-        JsonSerializer.Deserialize<SubscriptionFilters>(row.Filters, StoredJson) ?? new SubscriptionFilters(),
+        SubscriptionFilterJson.Parse(row.Filters),
         row.Status, row.LastReceivedAt);
 }

@@ -30,7 +30,7 @@ public static class SubscriptionEndpoints
         var levelId = body.LevelId ?? throw ApiProblemException.Validation("level_id", "is required.");
         var nicheId = await queries.NicheOfLevel(provider.WorkspaceId, levelId)
             ?? throw ApiProblemException.Validation("level_id", "does not name a competition level of this workspace.");
-        var view = await grains.GetGrain<INicheGrain>(nicheId).Subscribe(provider.ProviderId, levelId, body.Filters?.ToSpec() ?? SubscriptionFilterSpec.None);
+        var view = await grains.GetGrain<INicheGrain>(nicheId).Subscribe(provider.ProviderId, levelId, body.Filters ?? SubscriptionFilters.None);
         var subscription = SubscriptionResponse.From(view);
         await audit.Write(provider.WorkspaceId, http.User.Actor(), "subscription.created", "subscription", subscription.SubscriptionId, new { after = subscription });
         return Results.Created($"/api/v1/admin/subscriptions/{subscription.SubscriptionId}", subscription);
@@ -44,7 +44,7 @@ public static class SubscriptionEndpoints
         var before = await queries.Subscription(workspaceId, id) ?? throw ApiProblemException.NotFound("subscription");
         var body = await JsonBody.Read<UpdateSubscriptionRequest>(http);
         body.Check();
-        var after = SubscriptionResponse.From(await grains.GetGrain<INicheGrain>(before.NicheId).UpdateSubscription(id, body.Status, body.Filters?.ToSpec()));
+        var after = SubscriptionResponse.From(await grains.GetGrain<INicheGrain>(before.NicheId).UpdateSubscription(id, body.Status, body.Filters));
         await audit.Write(workspaceId, http.User.Actor(), "subscription.updated", "subscription", id,
             new { change = new Change<SubscriptionResponse>(before, after) });
         return after;

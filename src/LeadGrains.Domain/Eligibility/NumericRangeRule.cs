@@ -1,4 +1,5 @@
 using System.Globalization;
+using LeadGrains.Abstractions.Niches;
 
 namespace LeadGrains.Domain.Eligibility;
 
@@ -11,7 +12,7 @@ public sealed class NumericRangeRule(NumericRange range) : EligibilityRule
 {
     public override bool Accepts(LeadProfile lead)
     {
-        if (!lead.Attributes.TryGetValue(range.Attribute, out var text))
+        if (!lead.Attributes.TryGetValue(range.Attribute ?? "", out var text))
         {
             return false;
         }

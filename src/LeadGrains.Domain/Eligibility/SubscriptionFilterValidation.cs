@@ -1,3 +1,5 @@
+using LeadGrains.Abstractions.Niches;
+
 namespace LeadGrains.Domain.Eligibility;
 
 /// <summary>

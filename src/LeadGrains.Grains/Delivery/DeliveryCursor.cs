@@ -5,7 +5,7 @@ namespace LeadGrains.Grains.Delivery;
 
 /// <summary>
 /// Turns newly committed assignments into delivery rows, through the durable cursor of
-/// <c>step_delivery_cursor</c> (migration 0011). Why a cursor over the runs' seq with a transaction
+/// <c>step_delivery_cursor</c> (sql/migrations/0005_delivery.sql). Why a cursor over the runs' seq with a transaction
 /// horizon: the distribution writes nothing for delivery, so its hot path stays as measured, and a
 /// run that commits after a later-numbered one is still read, since the position only passes a seq
 /// once every transaction that could still commit below it has ended. Runs above the position are

@@ -40,8 +40,8 @@ public sealed class DistributionCommitter(
 
     /// <summary>
     /// Queues the plan for its lane's next transaction; completes with the database's answer for it,
-    /// or fails with the transaction. Throws <see cref="DistributionBusyException"/> at once when the
-    /// silo already has its limit of plans queued.
+    /// or fails with the transaction. Answers <see cref="DistributionStore.RecordedRow.Busy"/> at once,
+    /// sending nothing, when the silo already has its limit of plans queued.
     /// </summary>
     /// <param name="startedTimestamp">When the distribution began (<see cref="TimeProvider.GetTimestamp"/>), for its recorded duration.</param>
     public Task<DistributionStore.RecordedRow> Commit(DistributionPlan plan, long startedTimestamp)
@@ -49,7 +49,7 @@ public sealed class DistributionCommitter(
         if (Interlocked.Increment(ref _queued) > _maxQueued)
         {
             Interlocked.Decrement(ref _queued);
-            throw new DistributionBusyException("This silo");
+            return Task.FromResult(DistributionStore.RecordedRow.Busy);
         }
         var pending = new Pending(plan, startedTimestamp, new TaskCompletionSource<DistributionStore.RecordedRow>(TaskCreationOptions.RunContinuationsAsynchronously));
         if (!LaneOf(plan.NicheId).Writer.TryWrite(pending))

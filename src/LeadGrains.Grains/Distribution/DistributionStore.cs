@@ -16,7 +16,10 @@ public sealed class DistributionStore(NpgsqlDataSource db)
     /// <summary>What <c>record_distributions</c> answered for one lead.</summary>
     public sealed record RecordedRow
     {
-        /// <summary><c>recorded</c>, <c>not_distributable</c>, <c>stale</c>, <c>insufficient_balance</c> or <c>cap_reached</c>; only <c>recorded</c> wrote anything.</summary>
+        /// <summary>Not sent to the database: the silo's committer had its limit of plans queued.</summary>
+        public static RecordedRow Busy { get; } = new() { Outcome = "busy" };
+
+        /// <summary><c>recorded</c>, <c>not_distributable</c>, <c>stale</c>, <c>insufficient_balance</c> or <c>cap_reached</c>; only <c>recorded</c> wrote anything (<c>busy</c>: <see cref="Busy"/>).</summary>
         public string Outcome { get; init; } = "";
         public string? LeadStatus { get; init; }
         public int Attempt { get; init; }

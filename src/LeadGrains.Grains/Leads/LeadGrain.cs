@@ -176,18 +176,16 @@ public sealed class LeadGrain(
         }
         if (lead!.Status == LeadStatus.Approved)
         {
-            try
+            var answer = await RunAttempt(actor);
+            switch (answer.Outcome)
             {
-                var result = await RunAttempt(actor);
-                return new DistributeResult(DistributeOutcome.Completed, _lead?.Status ?? "", result);
-            }
-            catch (DistributionBusyException)
-            {
-                return new DistributeResult(DistributeOutcome.Busy, LeadStatus.Approved, null);
-            }
-            catch (LeadNotDistributableException)
-            {
-                lead = (await Reload())!;   // distributed by an attempt whose reply was lost, or expired meanwhile
+                case NicheDistributionOutcome.Recorded:
+                    return new DistributeResult(DistributeOutcome.Completed, _lead?.Status ?? "", answer.Result);
+                case NicheDistributionOutcome.Busy:
+                    return new DistributeResult(DistributeOutcome.Busy, LeadStatus.Approved, null);
+                default:
+                    lead = (await Reload())!;   // distributed by an attempt whose reply was lost, or expired meanwhile
+                    break;
             }
         }
         return LeadStatus.IsDistributionTerminal(lead.Status)
@@ -199,30 +197,29 @@ public sealed class LeadGrain(
 
     public Task<DistributionResult?> GetDistributionResult() => runs.LoadLatestResult(LeadId);
 
-    /// <summary>One attempt through the lead's niche; a failure is counted and rescheduled (or dead-lettered) before it propagates.</summary>
-    private async Task<DistributionResult> RunAttempt(string actor)
+    /// <summary>
+    /// One attempt through the lead's niche. Busy postpones it (no failed attempt); a failure is
+    /// counted and rescheduled (or dead-lettered) before it propagates.
+    /// </summary>
+    private async Task<NicheDistributionAnswer> RunAttempt(string actor)
     {
         var lead = _lead!;
         // Outside the try: a drill holding here and killing the silo must leave no trace, as a crash would.
         await probe.At(InterruptionPoint.BeforeAttempt, LeadId);
+        NicheDistributionAnswer answer;
         try
         {
-            var result = await GrainFactory.GetGrain<INicheGrain>(lead.NicheId).Distribute(new DistributionRequest(
+            answer = await GrainFactory.GetGrain<INicheGrain>(lead.NicheId).Distribute(new DistributionRequest(
                 LeadId, lead.WorkspaceId, lead.State, lead.Zip, lead.AmountCents, lead.AttributeMap, actor));
-            // The niche's completion wrote this status; no need to read the row back on the hot path.
-            _lead = lead with { Status = LeadStatus.AfterDistribution(result.Assignments.Count) };
-            return result;
         }
-        catch (Exception error) when (IsNoFault(error))
+        catch (Exception error) when (error is TimeoutException or OperationCanceledException)
         {
-            // Busy, timed out or stopping: the distribution was not refused, and it may yet be recorded. It is
-            // not a failed attempt; the queue tries the lead again shortly (and finds it done if it was).
-            var retryAt = clock.GetUtcNow() + Queue.BusyRetryDelay;
-            await store.Postpone(LeadId, retryAt);
-            logger.LogInformation("Distribution attempt of lead {LeadId} postponed to {RetryAt}: {Reason}", LeadId, retryAt, error.GetType().Name);
+            // Timed out or stopping: the distribution was not refused, and it may yet be recorded. It is not a
+            // failed attempt; the queue tries the lead again shortly (and finds it done if it was).
+            await Postpone(error.GetType().Name);
             throw;
         }
-        catch (Exception error) when (error is not LeadNotDistributableException)
+        catch (Exception error)
         {
             var failure = await store.RecordFailure(LeadId, error, clock.GetUtcNow(), Queue);
             telemetry.AttemptFailed(failure.Outcome);
@@ -231,9 +228,25 @@ public sealed class LeadGrain(
             await Reload();
             throw;
         }
+        switch (answer.Outcome)
+        {
+            case NicheDistributionOutcome.Recorded:
+                // The niche's completion wrote this status; no need to read the row back on the hot path.
+                _lead = lead with { Status = LeadStatus.AfterDistribution(answer.Result!.Assignments.Count) };
+                break;
+            case NicheDistributionOutcome.Busy:
+                await Postpone("busy");
+                break;
+        }
+        return answer;
     }
 
-    private static bool IsNoFault(Exception error) => error is DistributionBusyException or TimeoutException or OperationCanceledException;
+    private async Task Postpone(string reason)
+    {
+        var retryAt = clock.GetUtcNow() + Queue.BusyRetryDelay;
+        await store.Postpone(LeadId, retryAt);
+        logger.LogInformation("Distribution attempt of lead {LeadId} postponed to {RetryAt}: {Reason}", LeadId, retryAt, reason);
+    }
 
     /// <summary>Runs the queued attempt in a turn of its own, after the current call has answered.</summary>
     private Task WakeUp() => this.AsReference<ILeadGrain>().RunDueAttempt();

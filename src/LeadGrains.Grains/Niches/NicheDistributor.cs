@@ -59,13 +59,13 @@ internal sealed class NicheDistributor
     /// <summary>Saves the last services not saved yet (the niche deactivates).</summary>
     public Task SaveAll() => _unsaved.SaveAll(_services.Clock.GetUtcNow());
 
-    public async Task<DistributionResult> Distribute(DistributionRequest request)
+    public async Task<NicheDistributionAnswer> Distribute(DistributionRequest request)
     {
         var (clock, telemetry, logger) = (_services.Clock, _services.Telemetry, _services.Logger);
         if (_plans.Count >= _services.Options.Value.MaxInFlightPerNiche)
         {
             telemetry.DistributionBusy();
-            throw new DistributionBusyException($"Niche {_nicheId}");
+            return NicheDistributionAnswer.Busy;
         }
         var started = clock.GetTimestamp();
         var runId = Guid.CreateVersion7();
@@ -97,7 +97,11 @@ internal sealed class NicheDistributor
                 switch (row.Outcome)
                 {
                     case "not_distributable":
-                        throw new LeadNotDistributableException(request.LeadId, row.LeadStatus);
+                        return NicheDistributionAnswer.NotDistributable(row.LeadStatus);
+                    case "busy":
+                        // The silo's committer is full: this decision was not sent, and the ones after it assumed it would be.
+                        telemetry.DistributionBusy();
+                        return NicheDistributionAnswer.Busy;
                     case "stale" or "insufficient_balance" or "cap_reached" when tries < MaxPlansPerLead:
                         // An earlier lead of this niche was refused, another activation moved the version
                         // (membership change), another niche spent a balance first, or the counts or caps
@@ -109,13 +113,6 @@ internal sealed class NicheDistributor
                 }
             }
         }
-        catch (DistributionBusyException)
-        {
-            // The silo's committer is full: this decision will not be recorded, and the ones after it assumed it would.
-            _plans.RequireResynchronization();
-            telemetry.DistributionBusy();
-            throw;
-        }
         catch (OperationCanceledException)
         {
             // The silo is stopping (a graceful restart): the decision was not attempted. It is no failed
@@ -123,7 +120,7 @@ internal sealed class NicheDistributor
             _plans.RequireResynchronization();
             throw;
         }
-        catch (Exception error) when (error is not LeadNotDistributableException)
+        catch (Exception error)
         {
             _plans.RequireResynchronization();
             var durationMs = (long)clock.GetElapsedTime(started).TotalMilliseconds;
@@ -139,7 +136,7 @@ internal sealed class NicheDistributor
             "Distributed lead {LeadId} (attempt {Attempt}, start {Start}): {Status}, {Assignments} assignment(s), {Skipped} skip(s) in {DurationMs} ms",
             request.LeadId, result.Attempt, result.StartLevelOrderPosition, result.Status, result.Assignments.Count, result.Skipped.Count, result.DurationMs);
         await _services.Probe.At(InterruptionPoint.AfterCommit, request.LeadId);
-        return result;
+        return NicheDistributionAnswer.Recorded(result);
     }
 
     /// <summary>Hands the plan to the committer, telling <see cref="UnsavedServices"/> what became of it.</summary>

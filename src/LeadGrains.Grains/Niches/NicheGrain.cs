@@ -1,8 +1,8 @@
 using LeadGrains.Abstractions;
 using LeadGrains.Abstractions.Distribution;
 using LeadGrains.Abstractions.Niches;
-using LeadGrains.Domain.Controls;
 using LeadGrains.Domain.Eligibility;
+using LeadGrains.Domain.Niches;
 using LeadGrains.Grains.Distribution;
 using LeadGrains.Grains.Placement;
 
@@ -28,6 +28,8 @@ public sealed class NicheGrain(NicheStore store, NicheDistributionServices servi
     private NicheMarket Market => _state.Market;
 
     private NicheDistributor Distributor => _distributor ??= new NicheDistributor(NicheId, _state, services, Reload);
+
+    private SubscriptionControlsEditor Controls => new(NicheId, store, Market, services.Clock);
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken) => await Reload();
 
@@ -123,22 +125,22 @@ public sealed class NicheGrain(NicheStore store, NicheDistributionServices servi
         return ToView(stored);
     }
 
-    public async Task<SubscriptionView> Subscribe(Guid providerId, Guid levelId, SubscriptionFilterSpec filters)
+    public async Task<SubscriptionView> Subscribe(Guid providerId, Guid levelId, SubscriptionFilters filters)
     {
         RequireExists();
         if (Market.Level(levelId) is null)
         {
             throw new ValidationFailedException("level_id", "is not a level of this niche.");
         }
-        var domainFilters = FilterMapping.ToDomain(filters ?? SubscriptionFilterSpec.None);
-        ThrowIfInvalid(domainFilters);
-        var row = await store.InsertSubscription(Guid.NewGuid(), NicheId, _state.Row!.WorkspaceId, providerId, levelId, FilterMapping.ToJson(domainFilters))
+        filters ??= SubscriptionFilters.None;
+        ThrowIfInvalid(filters);
+        var row = await store.InsertSubscription(Guid.NewGuid(), NicheId, _state.Row!.WorkspaceId, providerId, levelId, SubscriptionFilterJson.Serialize(filters))
             ?? throw new ValidationFailedException("provider_id", "does not name a provider of this workspace.");
         Market.Track(row);
         return ToView(row);
     }
 
-    public async Task<SubscriptionView> UpdateSubscription(Guid subscriptionId, string? status, SubscriptionFilterSpec? filters)
+    public async Task<SubscriptionView> UpdateSubscription(Guid subscriptionId, string? status, SubscriptionFilters? filters)
     {
         RequireExists();
         if (status is not null and not ("active" or "paused"))
@@ -148,9 +150,8 @@ public sealed class NicheGrain(NicheStore store, NicheDistributionServices servi
         string? filtersJson = null;
         if (filters is not null)
         {
-            var domainFilters = FilterMapping.ToDomain(filters);
-            ThrowIfInvalid(domainFilters);
-            filtersJson = FilterMapping.ToJson(domainFilters);
+            ThrowIfInvalid(filters);
+            filtersJson = SubscriptionFilterJson.Serialize(filters);
         }
         var row = await store.UpdateSubscription(NicheId, subscriptionId, status, filtersJson)
             ?? throw new ValidationFailedException("subscription_id", "is not a subscription of this niche.");
@@ -178,91 +179,22 @@ public sealed class NicheGrain(NicheStore store, NicheDistributionServices servi
         Market.Counted(usage);
     }
 
-    public async Task<SubscriptionControlsView> SetControls(Guid subscriptionId, SubscriptionControlsSpec controls)
+    public Task<SubscriptionControlsView> SetControls(Guid subscriptionId, SubscriptionControlsSpec controls)
     {
         RequireExists();
-        ArgumentNullException.ThrowIfNull(controls);
-        var errors = new Dictionary<string, string[]>();
-        var caps = ControlsMapping.ToDomain(controls.Caps);
-        var hours = ControlsMapping.ToDomain(controls.DeliveryHours, "delivery_hours", errors);
-        foreach (var (field, messages) in ControlsValidation.Check(caps, hours))
-        {
-            errors[field] = messages;
-        }
-        if (controls.ProviderBounds is { } bounds)
-        {
-            var maxCaps = ControlsMapping.ToDomain(bounds.MaxCaps);
-            var allowedHours = ControlsMapping.ToDomain(bounds.AllowedHours, "provider_bounds.allowed_hours", errors);
-            foreach (var (field, messages) in ControlsValidation.Check(maxCaps, allowedHours, "provider_bounds."))
-            {
-                errors[field.Replace("provider_bounds.caps.", "provider_bounds.max_caps.").Replace("provider_bounds.delivery_hours", "provider_bounds.allowed_hours")] = messages;
-            }
-        }
-        ThrowIfAny(errors);
-        return await StoreControls(subscriptionId, ControlsMapping.ToSpec(caps), ControlsMapping.ToSpec(hours), controls.ProviderBounds);
+        return Controls.Set(subscriptionId, controls);
     }
 
-    public async Task<SubscriptionControlsView> SetOwnControls(Guid subscriptionId, SubscriptionCapsSpec? caps, IReadOnlyList<DeliveryWindowSpec>? deliveryHours)
+    public Task<SubscriptionControlsView> SetOwnControls(Guid subscriptionId, SubscriptionCapsSpec? caps, IReadOnlyList<DeliveryWindowSpec>? deliveryHours)
     {
         RequireExists();
-        var current = Market.Subscription(subscriptionId) ?? throw new ValidationFailedException("subscription_id", "is not a subscription of this niche.");
-        var bounds = ControlsMapping.BoundsFromJson(current.ProviderBounds)
-            ?? throw new ValidationFailedException("provider_bounds", "the admin has not opened this subscription's caps and hours to its provider.");
-        var errors = new Dictionary<string, string[]>();
-        var ownCaps = ControlsMapping.ToDomain(caps);
-        var ownHours = ControlsMapping.ToDomain(deliveryHours, "delivery_hours", errors);
-        foreach (var (field, messages) in ControlsValidation.Check(ownCaps, ownHours))
-        {
-            errors[field] = messages;
-        }
-        var ignored = new Dictionary<string, string[]>();
-        var edit = new ProviderEditBounds(ControlsMapping.ToDomain(bounds.MaxCaps), ControlsMapping.ToDomain(bounds.AllowedHours, "", ignored));
-        foreach (var (field, messages) in edit.Check(ownCaps, ownHours))
-        {
-            errors.TryAdd(field, messages);
-        }
-        ThrowIfAny(errors);
-        return await StoreControls(subscriptionId, ControlsMapping.ToSpec(ownCaps), ControlsMapping.ToSpec(ownHours), bounds);
+        return Controls.SetOwn(subscriptionId, caps, deliveryHours);
     }
 
     public Task<SubscriptionControlsView?> GetControls(Guid subscriptionId) =>
-        Task.FromResult(_state.Row is not null && Market.Subscription(subscriptionId) is { } row ? ControlsView(row) : null);
+        Task.FromResult(_state.Row is not null && Market.Subscription(subscriptionId) is { } row ? Controls.View(row) : null);
 
-    /// <summary>Stores the controls (recounting the current periods) and takes them and the fresh counts in.</summary>
-    private async Task<SubscriptionControlsView> StoreControls(
-        Guid subscriptionId, SubscriptionCapsSpec caps, IReadOnlyList<DeliveryWindowSpec>? hours, ProviderBoundsSpec? bounds)
-    {
-        var stored = await store.SetControls(NicheId, subscriptionId, caps, ControlsMapping.ToJson(hours), ControlsMapping.ToJson(bounds), services.Clock.GetUtcNow())
-            ?? throw new ValidationFailedException("subscription_id", "is not a subscription of this niche.");
-        Market.Track(stored.Row);
-        Market.Counted(stored.Usage);
-        return ControlsView(stored.Row);
-    }
-
-    private SubscriptionControlsView ControlsView(SubscriptionRow row)
-    {
-        var limits = Market.Limits(row.Id);
-        var now = NodaTime.Instant.FromDateTimeOffset(services.Clock.GetUtcNow());
-        var usage = limits is null
-            ? []
-            : Domain.Controls.CapPeriods.All.Where(limits.Caps.Counts).Select(period =>
-            {
-                var used = limits.UsageIn(period, now);
-                return new PeriodUsageView(Domain.Controls.CapPeriods.Name(period), NodaTime.Text.LocalDatePattern.Iso.Format(used.Start), used.Leads, used.SpendCents);
-            }).ToList();
-        return new SubscriptionControlsView(row.Id, row.ProviderId, row.Status, row.TimeZone, ControlsMapping.CapsOf(row),
-            ControlsMapping.HoursFromJson(row.DeliveryHours), ControlsMapping.BoundsFromJson(row.ProviderBounds), usage);
-    }
-
-    private static void ThrowIfAny(Dictionary<string, string[]> errors)
-    {
-        if (errors.Count > 0)
-        {
-            throw new ValidationFailedException(errors);
-        }
-    }
-
-    public Task<DistributionResult> Distribute(DistributionRequest request)
+    public Task<NicheDistributionAnswer> Distribute(DistributionRequest request)
     {
         RequireExists();
         if (request.WorkspaceId != _state.Row!.WorkspaceId)
@@ -297,5 +229,5 @@ public sealed class NicheGrain(NicheStore store, NicheDistributionServices servi
         new(level.Id, level.Name, level.OrderPosition, level.MaxRecipients, level.PriceCents, level.IsActive);
 
     private SubscriptionView ToView(SubscriptionRow row) =>
-        new(row.Id, row.ProviderId, row.LevelId, NicheId, FilterMapping.ToSpec(FilterMapping.FromJson(row.Filters)), row.Status, row.LastReceived);
+        new(row.Id, row.ProviderId, row.LevelId, NicheId, SubscriptionFilterJson.Parse(row.Filters), row.Status, row.LastReceived);
 }

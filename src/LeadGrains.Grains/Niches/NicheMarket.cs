@@ -59,7 +59,7 @@ internal sealed class NicheMarket
     {
         _subscriptions[row.Id] = row;
         Balances.Report(row.ProviderId, row.ProviderBalanceCents);
-        _filters[row.Id] = EligibilityFilter.From(FilterMapping.FromJson(row.Filters));
+        _filters[row.Id] = EligibilityFilter.From(SubscriptionFilterJson.Parse(row.Filters));
         TrackLimits(row);
         if (!_queues.TryGetValue(row.LevelId, out var queue))
         {

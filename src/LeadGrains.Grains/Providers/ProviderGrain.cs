@@ -1,12 +1,13 @@
-using Microsoft.Extensions.DependencyInjection;
 using System.Security.Cryptography;
 using System.Text;
 using LeadGrains.Abstractions;
 using LeadGrains.Abstractions.Niches;
 using LeadGrains.Abstractions.Providers;
 using LeadGrains.Abstractions.Returns;
+using LeadGrains.Domain.Providers;
 using LeadGrains.Grains.Delivery;
 using LeadGrains.Grains.Returns;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 

@@ -5,7 +5,7 @@ using Npgsql;
 
 namespace LeadGrains.Grains.Providers;
 
-/// <summary>The provider grain's SQL. Money moves only through the SQL functions of migration 0002.</summary>
+/// <summary>The provider grain's SQL. Money moves only through SQL functions (a deposit: <c>deposit_funds</c>, sql/migrations/0002_money.sql).</summary>
 public sealed class ProviderStore(NpgsqlDataSource db)
 {
     private const string ViewColumns =

@@ -7,7 +7,7 @@ namespace LeadGrains.Grains.Returns;
 
 /// <summary>
 /// Return requests in <c>lead_returns</c>. Requests and rejections are written here with their audit
-/// rows; an approval moves money, so only the SQL function <c>refund_return</c> (migration 0050) writes it.
+/// rows; an approval moves money, so only the SQL function <c>refund_return</c> (sql/migrations/0006_returns.sql) writes it.
 /// </summary>
 public sealed class ReturnStore(NpgsqlDataSource db)
 {

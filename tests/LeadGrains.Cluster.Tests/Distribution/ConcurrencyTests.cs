@@ -46,17 +46,12 @@ public sealed class ConcurrencyTests(ClusterFixture fixture) : IClassFixture<Clu
 
         // Two callers through the niche grain ...
         var throughGrain = Enumerable.Range(0, 2).Select(async _ =>
-        {
-            try
+            (await fixture.Grains.GetGrain<INicheGrain>(niche.NicheId).Distribute(request)).Outcome switch
             {
-                await fixture.Grains.GetGrain<INicheGrain>(niche.NicheId).Distribute(request);
-                return "distributed";
-            }
-            catch (LeadNotDistributableException)
-            {
-                return "not_distributable";
-            }
-        });
+                NicheDistributionOutcome.Recorded => "distributed",
+                NicheDistributionOutcome.NotDistributable => "not_distributable",
+                var other => other.ToString(),
+            });
         // ... and eight more straight at the database with the same decision, as duplicate activations would.
         var writer = new StaleWriter(fixture.Db);
         var direct = Enumerable.Range(0, 8).Select(async _ =>

@@ -35,7 +35,7 @@ public sealed class FairnessGaugeTests(FairnessClusterFixture fixture) : IClassF
             await s.Subscribe(fair, await s.Provider(10_000), 1);
         }
         // A filter that takes no lead of this test: the other subscription receives all of them.
-        await s.Subscribe(skewed, await s.Provider(10_000), 1, new SubscriptionFilterSpec { States = ["AK"] });
+        await s.Subscribe(skewed, await s.Provider(10_000), 1, new SubscriptionFilters { States = ["AK"] });
         await s.Subscribe(skewed, await s.Provider(10_000), 1);
 
         for (var i = 0; i < 4; i++)

@@ -129,7 +129,7 @@ public sealed class FairnessTests(ClusterFixture fixture) : IClassFixture<Cluste
         var niche = await s.Niche(new Level(1, 1, 100));
         var strict = await s.Provider(10_000, OrderedId(1));
         var open = await s.Provider(10_000, OrderedId(2));
-        await s.Subscribe(niche, strict, 1, new SubscriptionFilterSpec { NumericRanges = [new NumericRangeSpec("home_value", 100_000, null)] });
+        await s.Subscribe(niche, strict, 1, new SubscriptionFilters { NumericRanges = [new NumericRange("home_value", 100_000, null)] });
         await s.Subscribe(niche, open, 1);
 
         var result = (await s.Distribute(await s.Lead(niche, extra: new Dictionary<string, string> { ["home_value"] = "a lot" }))).Result!;
@@ -146,8 +146,8 @@ public sealed class FairnessTests(ClusterFixture fixture) : IClassFixture<Cluste
         var niche = await s.Niche(new Level(1, 2, 100));
         var texasDallas = await s.Provider(10_000);
         var california = await s.Provider(10_000);
-        await s.Subscribe(niche, texasDallas, 1, new SubscriptionFilterSpec { States = ["TX"], ZipPrefixes = ["752"] });
-        await s.Subscribe(niche, california, 1, new SubscriptionFilterSpec { States = ["CA"] });
+        await s.Subscribe(niche, texasDallas, 1, new SubscriptionFilters { States = ["TX"], ZipPrefixes = ["752"] });
+        await s.Subscribe(niche, california, 1, new SubscriptionFilters { States = ["CA"] });
 
         var dallas = (await s.Distribute(await s.Lead(niche, state: "TX", zip: "75201"))).Result!;
         var houston = (await s.Distribute(await s.Lead(niche, state: "TX", zip: "77001"))).Result!;

@@ -57,7 +57,7 @@ public sealed class ReferenceModelPropertyTests(VirtualTimeClusterFixture fixtur
                 foreach (var provider in providers.Where(_ => random.NextDouble() < 0.5))
                 {
                     var states = random.NextDouble() < 0.4 ? States.Where(_ => random.NextDouble() < 0.5).DefaultIfEmpty("TX").ToArray() : null;
-                    var subscription = await s.Subscribe(niche, provider, level.OrderPosition, new SubscriptionFilterSpec { States = states });
+                    var subscription = await s.Subscribe(niche, provider, level.OrderPosition, new SubscriptionFilters { States = states });
                     int? leadsPerDay = random.NextDouble() < 0.3 ? random.Next(1, 3) : null;
                     long? budgetPerDay = random.NextDouble() < 0.2 ? random.Next(1, 16) * 100L : null;
                     var closed = random.NextDouble() < 0.1;

@@ -38,8 +38,8 @@ public sealed class Scenario(IGrainFactory grains)
         return providerId;
     }
 
-    public Task<SubscriptionView> Subscribe(NicheView niche, Guid providerId, int levelPosition, SubscriptionFilterSpec? filters = null) =>
-        grains.GetGrain<INicheGrain>(niche.NicheId).Subscribe(providerId, LevelId(niche, levelPosition), filters ?? SubscriptionFilterSpec.None);
+    public Task<SubscriptionView> Subscribe(NicheView niche, Guid providerId, int levelPosition, SubscriptionFilters? filters = null) =>
+        grains.GetGrain<INicheGrain>(niche.NicheId).Subscribe(providerId, LevelId(niche, levelPosition), filters ?? SubscriptionFilters.None);
 
     /// <summary>Sets a subscription's caps and delivery hours as an admin would (no provider bounds).</summary>
     public Task<SubscriptionControlsView> Controls(NicheView niche, Guid subscriptionId, SubscriptionCapsSpec? caps, IReadOnlyList<DeliveryWindowSpec>? hours = null) =>

@@ -66,7 +66,8 @@ public sealed class LeaseFencingTests(PipelineClusterFixture fixture) : IClassFi
         // Meanwhile another worker (a duplicate activation after the lease ran out) distributes the lead.
         var takeover = await fixture.Grains.GetGrain<INicheGrain>(niche.NicheId).Distribute(
             new DistributionRequest(lead, s.WorkspaceId, "TX", null, null, new Dictionary<string, string>(), "takeover"));
-        Assert.Equal(3, takeover.Assignments.Count);
+        Assert.Equal(NicheDistributionOutcome.Recorded, takeover.Outcome);
+        Assert.Equal(3, takeover.Result!.Assignments.Count);
 
         foreach (var (_, interruptions) in fixture.Cluster.OfEverySilo<DistributionInterruptions>())
         {
@@ -83,7 +84,7 @@ public sealed class LeaseFencingTests(PipelineClusterFixture fixture) : IClassFi
         Assert.Equal(4_000 - 300, await connection.QuerySingleAsync<long>(
             "SELECT sum(balance_cents) FROM providers WHERE workspace_id = @WorkspaceId", new { s.WorkspaceId }));
         var again = await fixture.Grains.GetGrain<ILeadGrain>(lead).Distribute("ops");
-        Assert.Equal((DistributeOutcome.AlreadyCompleted, takeover.RunId), (again.Outcome, again.Result!.RunId));
+        Assert.Equal((DistributeOutcome.AlreadyCompleted, takeover.Result.RunId), (again.Outcome, again.Result!.RunId));
         await fixture.AssertInvariantsHold();
     }
 }

@@ -1,3 +1,4 @@
+using LeadGrains.Abstractions.Niches;
 using LeadGrains.Domain.Eligibility;
 using static LeadGrains.Domain.Tests.Eligibility.LeadProfiles;
 

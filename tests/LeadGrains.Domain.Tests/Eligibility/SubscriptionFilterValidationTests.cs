@@ -1,3 +1,4 @@
+using LeadGrains.Abstractions.Niches;
 using LeadGrains.Domain.Eligibility;
 
 namespace LeadGrains.Domain.Tests.Eligibility;

@@ -1,3 +1,4 @@
+using LeadGrains.Abstractions.Niches;
 using System.Text.Json;
 using LeadGrains.Domain.Eligibility;
 

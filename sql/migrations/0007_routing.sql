@@ -2,11 +2,9 @@
 -- platform, and the highest-priority routing rule it meets moves it into a destination workspace's
 -- niche, where the lead's normal lifecycle takes over. A submission is routed exactly once: its
 -- transitions happen only in the functions below, which lock its row and check its status, and the
--- application role cannot write them otherwise.
-
--- The same consumer in any niche of any workspace (the niche's dedupe hash names the niche too).
-ALTER TABLE leads ADD COLUMN consumer_hash text NULL;
-CREATE INDEX ix_leads_consumer ON leads (consumer_hash, created_at DESC) WHERE consumer_hash IS NOT NULL AND status <> 'duplicate';
+-- application role cannot write them otherwise (0009_application_role.sql): they run with the owner's
+-- rights and a fixed search_path. A lead's consumer_hash (0001_domain_tables.sql) is how routing
+-- recognizes the same consumer across workspaces.
 
 -- One row: how routing deduplicates across workspaces. 'platform': a consumer seen in any workspace
 -- within the window is a duplicate; 'workspace': only one seen in the destination workspace.
@@ -90,7 +88,7 @@ CREATE INDEX ix_routing_log_submission ON routing_log (submission_id, id);
 -- one consumer decide one after the other, so the second sees the first.
 CREATE FUNCTION decide_routing(p_id uuid, p_rule_id uuid, p_workspace_id uuid, p_niche_id uuid, p_rules_evaluated integer,
                                p_duration_ms double precision, p_now timestamptz, p_lease interval)
-RETURNS text LANGUAGE plpgsql AS $$
+RETURNS text LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
 DECLARE
     v routing_submissions%ROWTYPE;
     v_scope text;
@@ -135,7 +133,7 @@ END $$;
 -- Completes a decided submission with the lead it became in the destination niche (stored as
 -- 'duplicate' there if the niche had seen the contact). Only that destination's lead is accepted.
 CREATE FUNCTION complete_routing(p_id uuid, p_lead_id uuid, p_duration_ms double precision, p_now timestamptz)
-RETURNS text LANGUAGE plpgsql AS $$
+RETURNS text LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
 DECLARE
     v routing_submissions%ROWTYPE;
     v_lead_status text;
@@ -170,7 +168,7 @@ END $$;
 CREATE FUNCTION record_routing_failure(p_id uuid, p_outcome text, p_reason text, p_rules_evaluated integer,
                                        p_duration_ms double precision, p_now timestamptz, p_delays_ms bigint[])
 RETURNS TABLE (status text, attempts integer, next_attempt_at timestamptz)
-LANGUAGE plpgsql AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
 DECLARE
     v routing_submissions%ROWTYPE;
     v_attempts integer;
@@ -205,7 +203,7 @@ END $$;
 -- bound for, if any), or is resolved by hand and its payload erased. Either returns the status it
 -- left the submission in, or 'refused:' and the status of one that is not dead-lettered.
 CREATE FUNCTION retry_routing(p_id uuid, p_actor text, p_now timestamptz)
-RETURNS text LANGUAGE plpgsql AS $$
+RETURNS text LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
 DECLARE
     v routing_submissions%ROWTYPE;
     v_status text;
@@ -223,7 +221,7 @@ BEGIN
 END $$;
 
 CREATE FUNCTION resolve_routing(p_id uuid, p_actor text, p_note text, p_now timestamptz)
-RETURNS text LANGUAGE plpgsql AS $$
+RETURNS text LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
 DECLARE
     v routing_submissions%ROWTYPE;
 BEGIN
@@ -241,7 +239,7 @@ END $$;
 
 -- Unrouted submissions past their time to live (the same 90 days as a lead's) expire; their payload is erased.
 CREATE FUNCTION expire_unrouted(p_now timestamptz)
-RETURNS bigint LANGUAGE plpgsql AS $$
+RETURNS bigint LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
 DECLARE
     v_count bigint;
 BEGIN
@@ -256,25 +254,3 @@ BEGIN
     SELECT count(*) INTO v_count FROM expired;
     RETURN v_count;
 END $$;
-
--- The application inserts new pending submissions and reads everything; every later change is one
--- of the functions above, run with the owner's rights.
-REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON routing_submissions, routing_log FROM leadgrains_app;
-GRANT INSERT (id, source_kind, source_id, source_reference, consumer_hash, payload, next_attempt_at, created_at, expires_at, updated_at)
-    ON routing_submissions TO leadgrains_app;
-ALTER FUNCTION decide_routing(uuid, uuid, uuid, uuid, integer, double precision, timestamptz, interval) SECURITY DEFINER SET search_path = public, pg_temp;
-ALTER FUNCTION complete_routing(uuid, uuid, double precision, timestamptz) SECURITY DEFINER SET search_path = public, pg_temp;
-ALTER FUNCTION record_routing_failure(uuid, text, text, integer, double precision, timestamptz, bigint[]) SECURITY DEFINER SET search_path = public, pg_temp;
-ALTER FUNCTION retry_routing(uuid, text, timestamptz) SECURITY DEFINER SET search_path = public, pg_temp;
-ALTER FUNCTION resolve_routing(uuid, text, text, timestamptz) SECURITY DEFINER SET search_path = public, pg_temp;
-ALTER FUNCTION expire_unrouted(timestamptz) SECURITY DEFINER SET search_path = public, pg_temp;
-REVOKE EXECUTE ON FUNCTION decide_routing(uuid, uuid, uuid, uuid, integer, double precision, timestamptz, interval),
-                           complete_routing(uuid, uuid, double precision, timestamptz),
-                           record_routing_failure(uuid, text, text, integer, double precision, timestamptz, bigint[]),
-                           retry_routing(uuid, text, timestamptz), resolve_routing(uuid, text, text, timestamptz),
-                           expire_unrouted(timestamptz) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION decide_routing(uuid, uuid, uuid, uuid, integer, double precision, timestamptz, interval),
-                          complete_routing(uuid, uuid, double precision, timestamptz),
-                          record_routing_failure(uuid, text, text, integer, double precision, timestamptz, bigint[]),
-                          retry_routing(uuid, text, timestamptz), resolve_routing(uuid, text, text, timestamptz),
-                          expire_unrouted(timestamptz) TO leadgrains_app;

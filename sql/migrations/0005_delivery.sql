@@ -4,19 +4,7 @@
 -- is the intent to deliver it. A cursor reads the distribution runs that committed since its
 -- position (each run names its assignments) and makes one delivery row per (assignment, channel);
 -- senders on every silo then claim due deliveries with a lease, send them and record each attempt.
-
--- Channels per provider. E-mail goes to providers.email while email_enabled; the webhook goes to
--- providers.webhook_url, signed with webhook_secret and, until it expires, also with the previous
--- secret, so a receiver can switch secrets without missing a message. SMS goes to sms_phone through
--- the configured gateway.
-ALTER TABLE providers
-    ADD COLUMN email_enabled boolean NOT NULL DEFAULT true,
-    ADD COLUMN webhook_previous_secret text NULL,
-    ADD COLUMN webhook_previous_secret_expires_at timestamptz NULL,
-    ADD COLUMN sms_phone text NULL;
-
--- The cursor walks the runs in seq order; without this index each step would scan the table.
-CREATE INDEX ix_runs_seq ON distribution_runs (seq);
+-- The channels are columns of providers (0001_domain_tables.sql).
 
 -- One row. Runs commit out of seq order (concurrent transactions take their seq before they commit),
 -- so the cursor's position (passed_seq: every run at or below it is handled) may only pass a seq
@@ -32,8 +20,8 @@ CREATE TABLE delivery_cursor (
     horizon_xmax  xid8 NULL,
     updated_at    timestamptz NOT NULL DEFAULT now()
 );
--- Assignments made before delivery existed are not sent now, possibly days late.
-INSERT INTO delivery_cursor (passed_seq) SELECT coalesce(max(seq), 0) FROM distribution_runs;
+-- Its one row: the position starts before the first run.
+INSERT INTO delivery_cursor (passed_seq) VALUES (0);
 
 CREATE TABLE deliveries (
     id               uuid PRIMARY KEY,   -- also the message's id on the wire (webhook-id, Message-ID)
@@ -59,9 +47,9 @@ CREATE TABLE deliveries (
     resolved_by      text NULL,
     resolution_note  text NULL,
     UNIQUE (assignment_id, channel)       -- exactly one logical delivery per assignment and channel
-);
+)
 -- Room on each page, so a claim's update (lease, attempts: no indexed column) can stay on the page (HOT).
-ALTER TABLE deliveries SET (fillfactor = 70);
+WITH (fillfactor = 70);
 CREATE INDEX ix_deliveries_due ON deliveries (next_attempt_at) WHERE state = 'pending';
 CREATE INDEX ix_deliveries_provider ON deliveries (provider_id, created_at DESC);
 CREATE INDEX ix_deliveries_dead ON deliveries (workspace_id, dead_at DESC) WHERE state = 'dead';

@@ -1,3 +1,21 @@
+-- Rows the HTTP edge owns: idempotency keys of the admin API and CSV import jobs.
+
+-- Idempotency keys of the admin HTTP API (API.md: Idempotency-Key), scoped per workspace. The
+-- primary key makes concurrent duplicates race for one row: exactly one request executes, the
+-- others wait for its stored answer (same request hash) or are refused (another hash).
+CREATE TABLE api_idempotency_keys (
+    workspace_id     uuid NOT NULL,
+    idempotency_key  text NOT NULL CHECK (length(idempotency_key) BETWEEN 1 AND 200),
+    request_hash     text NOT NULL,
+    status_code      integer NULL,
+    content_type     text NULL,
+    response_body    bytea NULL,
+    created_at       timestamptz NOT NULL DEFAULT now(),
+    completed_at     timestamptz NULL,
+    PRIMARY KEY (workspace_id, idempotency_key)
+);
+CREATE INDEX ix_api_idempotency_created ON api_idempotency_keys (created_at);
+
 -- A CSV import run as a job: the API parses the file, keeps the parsed rows here and answers at once
 -- with the import's id; a grain submits the rows in order and records its progress, so an operator
 -- can follow a large file, and a silo that dies mid-import leaves it to be resumed, not lost.

@@ -48,14 +48,12 @@ CREATE INDEX ix_returns_workspace ON lead_returns (workspace_id, requested_at DE
 CREATE INDEX ix_returns_provider ON lead_returns (provider_id, requested_at DESC, id DESC);
 CREATE INDEX ix_returns_pending ON lead_returns (workspace_id, requested_at) WHERE status = 'pending';
 
--- A refund names the assignment it gives back (at most one ledger entry per assignment already:
--- ledger_entries.assignment_id is UNIQUE).
-ALTER TABLE ledger_entries ADD CONSTRAINT ledger_entries_refund_names_assignment
-    CHECK (kind <> 'refund' OR assignment_id IS NOT NULL);
-
+-- A refund is a ledger entry of kind refund naming its assignment (ledger_entries, 0001_domain_tables.sql:
+-- ledger_entries_refund_names_assignment; assignment_id is UNIQUE there, so at most one per assignment).
+-- Moves money: the owner's rights and a fixed search_path, as deposit_funds (0002_money.sql).
 CREATE FUNCTION refund_return(p_return_id uuid, p_entry_id uuid, p_actor text, p_note text, p_now timestamptz)
 RETURNS TABLE (outcome text, entry_id uuid, amount_cents bigint, balance_cents bigint, reactivated_subscription_ids uuid[])
-LANGUAGE plpgsql AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
 DECLARE
     v_return lead_returns%ROWTYPE;
     v_price bigint;
@@ -114,20 +112,6 @@ BEGIN
 
     RETURN QUERY SELECT 'refunded'::text, p_entry_id, v_price, v_balance, v_reactivated;
 END $$;
-
--- Moves money: the owner's rights, a fixed search_path, callable by the application only (as deposit_funds).
-ALTER FUNCTION refund_return(uuid, uuid, text, text, timestamptz) SECURITY DEFINER SET search_path = public, pg_temp;
-REVOKE EXECUTE ON FUNCTION refund_return(uuid, uuid, text, text, timestamptz) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION refund_return(uuid, uuid, text, text, timestamptz) TO leadgrains_app;
-
--- The application requests and rejects returns itself; it may not mark one approved or name a refund
--- entry (only refund_return does), so a return can claim no refund that the ledger lacks.
-REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON lead_returns FROM leadgrains_app;
-GRANT INSERT (id, workspace_id, assignment_id, provider_id, lead_id, niche_id, price_cents, reason, note, status,
-              review_reason, requested_at, requested_by)
-    ON lead_returns TO leadgrains_app;
-GRANT UPDATE (status, decided_at, decided_by, decision_note) ON lead_returns TO leadgrains_app;
-GRANT SELECT, INSERT, UPDATE ON workspace_return_policies TO leadgrains_app;
 
 -- The refund invariants, beside I1-I4 of check_invariants() (whose I1 already counts refunds, as
 -- ledger entries, into the balance). Each row is one violation.

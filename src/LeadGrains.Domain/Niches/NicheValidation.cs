@@ -1,6 +1,6 @@
 using LeadGrains.Abstractions.Niches;
 
-namespace LeadGrains.Grains.Niches;
+namespace LeadGrains.Domain.Niches;
 
 /// <summary>Field checks for niche commands, keyed by the API's snake_case field paths.</summary>
 public static class NicheValidation

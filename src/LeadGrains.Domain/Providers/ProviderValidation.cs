@@ -2,7 +2,7 @@ using System.Net.Mail;
 using System.Text.RegularExpressions;
 using LeadGrains.Abstractions.Providers;
 
-namespace LeadGrains.Grains.Providers;
+namespace LeadGrains.Domain.Providers;
 
 /// <summary>Field checks for provider commands; errors are keyed by the API's snake_case field names.</summary>
 public static partial class ProviderValidation

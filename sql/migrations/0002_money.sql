@@ -1,14 +1,22 @@
--- A deposit writes its own audit row, with its actor, in the transaction that moves the money.
--- Written afterwards by the caller, a failure between the two left a deposit with no audit row, and
--- the caller's retry was a replay that wrote none either. A replayed or refused deposit writes no
--- audit row: nothing happened.
-DROP FUNCTION deposit_funds(uuid, uuid, bigint, text, text, text, timestamptz);
+-- Money moves only through SQL functions, each one transaction that locks the provider rows first,
+-- so concurrent callers for the same provider (a duplicate activation, a retried request) serialize
+-- instead of racing: deposit_funds (here), record_distributions (an assignment is its charge,
+-- 0004_distribution.sql) and refund_return (0006_returns.sql). They run with the owner's rights
+-- (SECURITY DEFINER), so they may write what the application role may not (0009_application_role.sql),
+-- with a fixed search_path so a caller cannot slip its own tables or operators in front of the real ones.
 
+-- Deposit funds, idempotent on (provider, idempotency key): the same key with the same request
+-- fingerprint replays the first answer; with another fingerprint it is a conflict and changes
+-- nothing. Subscriptions the new balance covers are reactivated at once (rule 4).
+-- A deposit writes its own audit row, with its actor, in the transaction that moves the money:
+-- written afterwards by the caller, a failure between the two would leave a deposit with no audit
+-- row, and the caller's retry, a replay, would write none either. A replayed or refused deposit
+-- writes no audit row: nothing happened.
 CREATE FUNCTION deposit_funds(
     p_entry_id uuid, p_provider_id uuid, p_amount_cents bigint, p_idempotency_key text,
     p_fingerprint text, p_reference text, p_now timestamptz, p_actor text)
 RETURNS TABLE (outcome text, entry_id uuid, amount_cents bigint, balance_cents bigint, reactivated_subscription_ids uuid[])
-LANGUAGE plpgsql AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
 DECLARE
     v_balance bigint;
     v_existing ledger_entries%ROWTYPE;
