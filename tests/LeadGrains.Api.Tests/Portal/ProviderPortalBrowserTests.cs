@@ -188,6 +188,20 @@ public sealed class ProviderPortalBrowserTests(BrowserApiHost host)
         await row.Locator("button.save-controls").ClickAsync();
         Assert.Contains("at most 50 (the bound your admin set), and it must stay set", await page.TextContentAsync("#notice"));
         Assert.Equal(saved.Text, (await ApiDriver.Expect(HttpStatusCode.OK, api.Get(controls, api.Tokens.Admin(ws)))).Text);
+        // Another provider of the workspace, signed in with its own session and anti-forgery token, cannot change it.
+        var rival = await api.Provider(ws, "Rival Siding");
+        var rivalPage = await browser.NewPageAsync(new BrowserNewPageOptions { BaseURL = host.BaseAddress.ToString() });
+        await rivalPage.GotoAsync("/portal/login");
+        await rivalPage.FillAsync("#token", api.Tokens.Provider(ws, rival));
+        await rivalPage.ClickAsync("#sign-in");
+        var rivalToken = await rivalPage.Locator("header form input[type=hidden]").GetAttributeAsync("value");
+        var foreign = await rivalPage.APIRequest.PostAsync($"/portal/subscriptions/{subscription}/controls", new()
+        {
+            Form = rivalPage.APIRequest.CreateFormData().Set("__RequestVerificationToken", rivalToken!).Set("leads_per_day", "1"),
+            MaxRedirects = 0,
+        });
+        Assert.EndsWith("notice=no-subscription", foreign.Headers["location"]);
+        Assert.Equal(saved.Text, (await ApiDriver.Expect(HttpStatusCode.OK, api.Get(controls, api.Tokens.Admin(ws)))).Text);
         Assert.Equal(2, await Db.Scalar<long>(host,   // the admin's and the provider's one saved change
             "SELECT count(*) FROM audit_log WHERE target_id = @s AND action = 'subscription.controls_set'", new { s = subscription.ToString() }));
     }
