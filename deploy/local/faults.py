@@ -4,8 +4,8 @@ environment this reads). Three silo processes and the API as their Orleans clien
 open-loop load of leads submitted and approved over HTTP (each request retried with its
 Idempotency-Key on 503, 504, 409-in-progress and broken connections, as a careful client would) and
 of deposits, while each scenario breaks something and heals it. Afterwards every lead of the
-scenario must be terminal, no lead dead-lettered, I1-I7 hold, nothing charged twice and every
-accepted deposit present. Prints one table row per scenario, then the negative control."""
+scenario must be terminal, no lead dead-lettered, I1-I7 and the refund invariants R1-R4 hold,
+nothing charged twice, every accepted deposit present and every approved return refunded once. Prints one table row per scenario, then the negative control."""
 import argparse
 import base64
 import hashlib
@@ -164,7 +164,7 @@ class Cluster:
 
 # ---- HTTP -------------------------------------------------------------------------------------
 
-def token(role, workspace=None):
+def token(role, workspace=None, provider=None):
     def b64(data):
         return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
     now = int(time.time())
@@ -172,6 +172,8 @@ def token(role, workspace=None):
               "iat": now, "nbf": now, "exp": now + 3600}
     if workspace:
         claims["workspace_id"] = workspace
+    if provider:
+        claims["provider_id"] = provider
     signing_input = b64(json.dumps({"alg": "HS256", "typ": "JWT"}).encode()) + "." + b64(json.dumps(claims).encode())
     signature = hmac.new(SIGNING_KEY.encode(), signing_input.encode(), hashlib.sha256).digest()
     return signing_input + "." + b64(signature)
@@ -276,7 +278,9 @@ class World:
 
 
 class Load:
-    """Open loop: lead i starts at t0 + i/rate however the earlier ones fare; a deposit every 2 s."""
+    """Open loop: lead i starts at t0 + i/rate however the earlier ones fare; a deposit every 2 s;
+    every second a buyer returns one of its leads of the scenario and two admins approve the
+    return at once (one refund, whatever the fault does to the answers)."""
 
     def __init__(self, world, niche, rate, scenario):
         self.world, self.niche, self.rate, self.scenario = world, niche, rate, scenario
@@ -285,8 +289,9 @@ class Load:
         self.offered = self.accepted = self.approved = self.gave_up = 0
         self.lead_ids = set()
         self.deposits = []
+        self.returns, self.approved_returns, self.picked = set(), set(), set()
         self.pool = ThreadPoolExecutor(max_workers=64)
-        self.threads = [threading.Thread(target=self._leads), threading.Thread(target=self._deposits)]
+        self.threads = [threading.Thread(target=self._leads), threading.Thread(target=self._deposits), threading.Thread(target=self._returns)]
 
     def start(self):
         for thread in self.threads:
@@ -342,6 +347,38 @@ class Load:
                                                     {"amount_cents": 1000}, key=key)
             if status == 201:
                 self.deposits.append(answer["entry_id"])
+
+    def _returns(self):
+        while not self.stopping.wait(1):
+            # Straight from the database: while PostgreSQL is down there is nothing to pick, and this second is skipped.
+            picked = sql(f"""SELECT a.id || ' ' || a.provider_id FROM lead_assignments a
+                              WHERE a.niche_id = '{self.niche}' AND NOT EXISTS (SELECT 1 FROM lead_returns r WHERE r.assignment_id = a.id)
+                              ORDER BY a.assigned_at DESC LIMIT 1""", check=False)
+            if not picked:
+                continue
+            assignment, provider = picked.split()
+            # Still being returned (its request retried while the API or the database is away): not twice.
+            if assignment in self.picked:
+                continue
+            self.picked.add(assignment)
+            self.pool.submit(self._return, assignment, provider)
+
+    def _return(self, assignment, provider):
+        client = self.world.client
+        status, answer = client.call("POST", "/api/v1/provider/returns", token("provider", self.world.workspace, provider),
+                                     {"assignment_id": assignment, "reason": "wrong_contact", "note": "fault campaign"},
+                                     key=f"{self.scenario}-return-{assignment}")
+        if status != 201:
+            return
+        returned = answer["return_id"]
+        with self.lock:
+            self.returns.add(returned)
+        with ThreadPoolExecutor(max_workers=2) as admins:
+            approvals = [admins.submit(client.call, "POST", f"/api/v1/admin/returns/{returned}/approve", self.world.admin, {"note": "approved twice at once"})
+                         for _ in range(2)]
+        if any(approval.result()[0] == 200 for approval in approvals):
+            with self.lock:
+                self.approved_returns.add(returned)
 
 
 # ---- Checks -----------------------------------------------------------------------------------
@@ -415,13 +452,22 @@ def judge(name, niche, load, drain_seconds, client, drain_timeout):
     dead = int(sql(f"SELECT count(*) FROM dead_letters d JOIN leads l ON l.id = d.lead_id WHERE l.niche_id = '{niche}'"))
     failed_attempts = int(sql(f"SELECT count(*) FROM distribution_runs WHERE niche_id = '{niche}' AND status = 'failed'"))
     money = sql("SELECT invariant || ' ' || detail FROM check_invariants()") or ""
+    refunds = sql("SELECT invariant || ' ' || detail FROM check_refund_invariants()") or ""
+    # An assignment is its charge; the only ledger entry naming an assignment is its refund.
     double_charges = int(sql(f"SELECT count(*) FROM (SELECT lead_id, provider_id FROM lead_assignments GROUP BY 1, 2 HAVING count(*) > 1) d")) \
-        + int(sql("SELECT count(*) FROM ledger_entries WHERE assignment_id IS NOT NULL"))
+        + int(sql("SELECT count(*) FROM ledger_entries WHERE assignment_id IS NOT NULL AND kind <> 'refund'"))
+    returned = ",".join(f"'{r}'" for r in load.approved_returns) or "NULL"
+    refunded = int(sql(f"SELECT count(*) FROM lead_returns r JOIN ledger_entries e ON e.id = r.refund_entry_id WHERE r.id IN ({returned})")) \
+        if load.approved_returns else 0
     ids = ",".join(f"'{d}'" for d in load.deposits) or "NULL"
     deposits_present = int(sql(f"SELECT count(*) FROM ledger_entries WHERE kind = 'deposit' AND id IN ({ids})")) if load.deposits else 0
     problems = []
     if money:
         problems.append(f"I1-I4: {len(money.splitlines())} ({money.splitlines()[0]})")
+    if refunds:
+        problems.append(f"R1-R4: {len(refunds.splitlines())} ({refunds.splitlines()[0]})")
+    if refunded != len(load.approved_returns):
+        problems.append(f"{len(load.approved_returns) - refunded} approved return(s) without their refund")
     if not drained:
         problems.append(f"I5: {unfinished(niche)} lead(s) not terminal")
     if (breaks := rotation_breaks(niche)) > 0:
@@ -444,6 +490,7 @@ def judge(name, niche, load, drain_seconds, client, drain_timeout):
         "drain": f"{drain_seconds:.1f} s" if drained else f">{drain_timeout} s",
         "dead": dead, "failed_attempts": failed_attempts,
         "deposits": f"{deposits_present}/{len(load.deposits)}",
+        "returns": f"{refunded}/{len(load.approved_returns)}/{len(load.returns)}",
         "answers": " ".join(f"{s}×{c}" for s, c in sorted(client.statuses.items())) + (f" conn×{client.connection_errors}" if client.connection_errors else ""),
         "max_latency": f"{client.max_latency:.1f} s",
         "result": "hold" if not problems else "; ".join(problems),
@@ -509,7 +556,7 @@ SCENARIOS = {
 
 
 def negative_control():
-    """A double charge planted past the database's guard must be reported by the checker."""
+    """A double charge, and a second refund, planted past the database's guards must be reported by the checkers."""
     refused = sql("""INSERT INTO ledger_entries (id, provider_id, kind, amount_cents, lead_id, assignment_id, idempotency_key, balance_after_cents, created_at)
                      SELECT gen_random_uuid(), a.provider_id, 'charge', -a.price_cents, a.lead_id, a.id, 'planted-double-charge', 0, now()
                        FROM lead_assignments a LIMIT 1""", check=False) is None
@@ -521,8 +568,19 @@ def negative_control():
         SELECT gen_random_uuid(), a.provider_id, 'charge', -a.price_cents, a.lead_id, a.id, 'planted-double-charge', (SELECT balance_cents FROM debit), now() FROM a;
         SELECT string_agg(DISTINCT invariant, ',') FROM check_invariants();
         ROLLBACK;""")
-    after = sql("SELECT count(*) FROM check_invariants()")
-    return refused, reported, after
+    # A second refund of a refunded assignment: refused by the ledger's unique keys; planted past
+    # them (in a transaction that is rolled back), R2 and R4 report it.
+    second_refund = """INSERT INTO ledger_entries (id, provider_id, kind, amount_cents, lead_id, assignment_id, idempotency_key, reference, balance_after_cents, created_at)
+        SELECT gen_random_uuid(), e.provider_id, 'refund', e.amount_cents, e.lead_id, e.assignment_id, 'planted-second-refund', 'planted', e.balance_after_cents, now()
+          FROM ledger_entries e WHERE e.kind = 'refund' LIMIT 1"""
+    refused_refund = sql(second_refund, check=False) is None
+    reported_refund = sql(f"""BEGIN;
+        ALTER TABLE ledger_entries DROP CONSTRAINT ledger_entries_assignment_id_key;
+        {second_refund};
+        SELECT coalesce(string_agg(DISTINCT invariant, ','), '') FROM check_refund_invariants();
+        ROLLBACK;""")
+    after = sql("SELECT (SELECT count(*) FROM check_invariants()) + (SELECT count(*) FROM check_refund_invariants())")
+    return refused, reported, refused_refund, reported_refund, after
 
 
 def main():
@@ -569,21 +627,23 @@ def main():
             row = judge(title, niche, load, drain_seconds, client, args.drain_timeout)
             log(f"{title}: {row}")
             rows.append(row)
-        refused, reported, after = negative_control()
+        refused, reported, refused_refund, reported_refund, after = negative_control()
     finally:
         cluster.stop_all()
 
     print()
-    print("| Scenario | Leads offered | Accepted | Terminal | Drain after heal | Dead letters | Failed attempts | Deposits present | HTTP answers | Slowest answer | Invariants I1–I7, double charges, deposits |")
-    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | --- |")
+    print("| Scenario | Leads offered | Accepted | Terminal | Drain after heal | Dead letters | Failed attempts | Deposits present | Returns refunded/approved/requested | HTTP answers | Slowest answer | Invariants I1–I7, R1–R4, double charges, deposits, refunds |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | --- |")
     for r in rows:
         print(f"| {r['scenario']} | {r['offered']} | {r['accepted']} | {r['terminal']} | {r['drain']} | {r['dead']} | {r['failed_attempts']} | "
-              f"{r['deposits']} | {r['answers']} | {r['max_latency']} | {r['result']} |")
+              f"{r['deposits']} | {r['returns']} | {r['answers']} | {r['max_latency']} | {r['result']} |")
     print()
     print(f"Negative control: a direct double charge is {'refused by the database' if refused else 'NOT refused by the database'}; "
           f"planted past that guard (in a rolled-back transaction), the checker reports {reported or 'NOTHING'}; "
-          f"after the rollback it reports {after} violation(s).")
-    ok = all(r["result"] == "hold" for r in rows) and refused and reported and after == "0"
+          f"a second refund of an assignment is {'refused by the database' if refused_refund else 'NOT refused by the database'}; "
+          f"planted past that guard, the checker reports {reported_refund or 'NOTHING'}; "
+          f"after the rollbacks it reports {after} violation(s).")
+    ok = all(r["result"] == "hold" for r in rows) and refused and reported and refused_refund and reported_refund and after == "0"
     sys.exit(0 if ok else 1)
 
 

@@ -30,9 +30,15 @@ api POST "/api/v1/admin/providers/$provider_id/deposits" '{"amount_cents":10000,
 api POST "/api/v1/admin/providers/$provider_id/subscriptions" "{\"level_id\":\"$level_id\",\"filters\":{\"states\":[\"TX\"]}}" >/dev/null
 lead_id=$(api POST /api/v1/leads "{\"niche_id\":\"$niche_id\",\"contact\":{\"first_name\":\"Grace\",\"last_name\":\"Hopper\",\"email\":\"grace-$suffix@example.com\",\"phone\":\"+12145550199\"},\"attributes\":{\"state\":\"TX\",\"zip\":\"75201\"}}" | field "d['lead_id']")
 api POST "/api/v1/admin/leads/$lead_id/approve" >/dev/null
+bought=0
 for _ in $(seq 1 100); do
-  [ "$(api GET "/api/v1/admin/leads/$lead_id/assignments" | field "d['total']")" != 0 ] && break; sleep 0.2
+  bought=$(api GET "/api/v1/admin/leads/$lead_id/assignments" | field "d['total']")
+  [ "$bought" != 0 ] && break; sleep 0.2
 done
+if [ "$bought" = 0 ]; then
+  echo "[demo] lead $lead_id was not distributed within 20 s: $(api GET "/api/v1/admin/leads/$lead_id")" >&2
+  exit 1
+fi
 provider_token=$(mint provider --provider "$provider_id" --minutes 720 --sub "portal-demo-$suffix")
 
 cat <<OUT

@@ -5,6 +5,9 @@
 #   run.sh --silos N    N silo processes (LeadGrains.Silo) and the API (LeadGrains.Api) as their Orleans client
 #   run.sh --demo       also load the demo dataset (either mode)
 # Ctrl-C stops every process this script started; PostgreSQL keeps running.
+# Ports (defaults in brackets), for a machine shared with other runs: LEADGRAINS_API_PORT [8080],
+# LEADGRAINS_WEBHOOK_PORT [8099], LEADGRAINS_SILO_PORT [11111], LEADGRAINS_GATEWAY_PORT [30000] and
+# LEADGRAINS_SILO_HTTP_PORT [8090] (silo i of --silos N uses each of the last three + i).
 # It prints a ready-to-use admin token (MFA, 12 h) for the local workspace; mint others with
 #   dotnet src/LeadGrains.Api/bin/Release/net10.0/LeadGrains.Api.dll token --role ops --workspace <id>
 # (with LeadGrains__Auth__SigningKey=$(cat .local/dev-signing-key) in the environment).
@@ -31,10 +34,13 @@ mkdir -p .local/logs
 # Lead delivery's local ends: an SMTP server keeping mail in .local/smtp/maildir and a webhook
 # receiver printing what it gets to .local/logs/webhooks.log (deploy/local/delivery-demo.sh uses both).
 source deploy/local/smtp.sh
-WEBHOOK_PORT=8099
+WEBHOOK_PORT=${LEADGRAINS_WEBHOOK_PORT:-8099}
+SILO_PORT=${LEADGRAINS_SILO_PORT:-11111}
+GATEWAY_PORT=${LEADGRAINS_GATEWAY_PORT:-30000}
+SILO_HTTP_PORT=${LEADGRAINS_SILO_HTTP_PORT:-8090}
 
 CLUSTER_ID=leadgrains-local
-API_PORT=8080
+API_PORT=${LEADGRAINS_API_PORT:-8080}
 API_URL="http://127.0.0.1:${API_PORT}"
 LOG_DIR="$LEADGRAINS_ROOT/.local/logs"
 API_DIR="$LEADGRAINS_ROOT/src/LeadGrains.Api/bin/Release/net10.0"
@@ -55,7 +61,7 @@ export LeadGrains__Delivery__Smtp__UseTls=false
 # Local use only: webhooks may be plain http and reach this machine's loopback address.
 export LeadGrains__Delivery__AllowHttpWebhooks=true
 export LeadGrains__Delivery__AllowedWebhookAddresses__0=127.0.0.1
-export LeadGrains__Delivery__SelfServiceUrl="http://127.0.0.1:8080/api/v1/provider/assignments"
+export LeadGrains__Delivery__SelfServiceUrl="$API_URL/api/v1/provider/assignments"
 
 # Local mode: a signing key kept under .local/ (made once, never committed), the dashboard open,
 # and one workspace with a fixed id that the printed token is for.
@@ -85,13 +91,13 @@ lg_sql() { psql -h 127.0.0.1 -p "$LEADGRAINS_PG_PORT" -U leadgrains -d leadgrain
 # them, and the membership clean-up below would pull the rug from under a live cluster.
 ports=("$API_PORT" "$WEBHOOK_PORT")
 if [ "$silos" -eq 0 ]; then
-  ports+=(11111 30000)
+  ports+=("$SILO_PORT" "$GATEWAY_PORT")
 else
-  for i in $(seq 1 "$silos"); do ports+=($((11111 + i)) $((30000 + i)) $((8090 + i))); done
+  for i in $(seq 1 "$silos"); do ports+=($((SILO_PORT + i)) $((GATEWAY_PORT + i)) $((SILO_HTTP_PORT + i))); done
 fi
 for port in "${ports[@]}"; do
   if listening "$port"; then
-    echo "[run] port $port is already in use (is LeadGrains already running?)" >&2
+    echo "[run] port $port is already in use (is LeadGrains already running? LEADGRAINS_*_PORT choose others, see the top of this script)" >&2
     exit 1
   fi
 done
@@ -147,15 +153,16 @@ silo_logs=()
 for i in $(seq 1 "$silos"); do
   log="$LOG_DIR/silo-$i.log"
   dotnet "$SILO_DIR/LeadGrains.Silo.dll" --contentRoot "$SILO_DIR" \
-    --urls "http://127.0.0.1:$((8090 + i))" \
-    --LeadGrains:SiloPort=$((11111 + i)) --LeadGrains:GatewayPort=$((30000 + i)) >"$log" 2>&1 &
+    --urls "http://127.0.0.1:$((SILO_HTTP_PORT + i))" \
+    --LeadGrains:SiloPort=$((SILO_PORT + i)) --LeadGrains:GatewayPort=$((GATEWAY_PORT + i)) >"$log" 2>&1 &
   pids+=($!)
   silo_logs+=("$log")
-  echo "[run] silo $i: pid $!, silo port $((11111 + i)), gateway $((30000 + i)), http://127.0.0.1:$((8090 + i)), log $log"
+  echo "[run] silo $i: pid $!, silo port $((SILO_PORT + i)), gateway $((GATEWAY_PORT + i)), http://127.0.0.1:$((SILO_HTTP_PORT + i)), log $log"
 done
 
 if [ "$silos" -eq 0 ]; then
-  mode="local mode, with its own silo"; api_host=("$LOCAL_DIR/LeadGrains.Local.dll" --contentRoot "$LOCAL_DIR")
+  mode="local mode, with its own silo"
+  api_host=("$LOCAL_DIR/LeadGrains.Local.dll" --contentRoot "$LOCAL_DIR" --LeadGrains:SiloPort="$SILO_PORT" --LeadGrains:GatewayPort="$GATEWAY_PORT")
 else
   mode="client of $silos silo(s)"; api_host=("$API_DIR/LeadGrains.Api.dll" --contentRoot "$API_DIR")
 fi
@@ -199,7 +206,7 @@ cat <<EOF
 [run] LeadGrains is up: $active active silo(s) in cluster $CLUSTER_ID
       API        $API_URL
       console    $API_URL/console  (sign in with the admin token below)
-      portal     $API_URL/portal  (providers: deploy/local/portal-demo.sh makes one with a lead and prints its token)
+      portal     $API_URL/portal  (providers: deploy/local/portal-demo.sh $API_URL makes one with a lead and prints its token)
       dashboard  $API_URL/dashboard/
       readiness  $API_URL/health/ready
       metrics    $API_URL/metrics
@@ -208,7 +215,7 @@ cat <<EOF
       logs       $LOG_DIR
       e-mail     SMTP 127.0.0.1:$LEADGRAINS_SMTP_PORT, messages in $LEADGRAINS_SMTP_MAILDIR/new
       webhooks   receiver http://127.0.0.1:$WEBHOOK_PORT/, what it gets in $LOG_DIR/webhooks.log
-      delivery   deploy/local/delivery-demo.sh  (a demo assignment, delivered by e-mail and webhook)
+      delivery   deploy/local/delivery-demo.sh $API_URL  (a demo assignment, delivered by e-mail and webhook)
       workspace  $LOCAL_WORKSPACE (local)
       cluster    mutual TLS on 127.0.0.1; an Orleans client (e.g. the sample approval client) needs
                  LeadGrains__Tls__CertificatePath=$TLS_DIR/node.pem

@@ -37,6 +37,9 @@ public sealed class LeadGrainsTelemetry
     private readonly Histogram<double> _groupDuration;
     private readonly Counter<long> _refusals;
     private readonly Counter<long> _busy;
+    private readonly Counter<long> _returnRequests;
+    private readonly Counter<long> _returnDecisions;
+    private readonly Counter<long> _refunded;
 
     public LeadGrainsTelemetry(IMeterFactory meterFactory)
     {
@@ -59,6 +62,12 @@ public sealed class LeadGrainsTelemetry
         _groupDuration = meter.CreateHistogram<double>("leadgrains.distribution.group.duration", unit: "s", description: "Time of one group-commit transaction, by outcome.");
         _refusals = meter.CreateCounter<long>("leadgrains.distribution.refusals", unit: "{decision}", description: "Decisions the database refused and the niche took again, by reason (stale, insufficient_balance).");
         _busy = meter.CreateCounter<long>("leadgrains.distribution.busy", unit: "{distribution}", description: "Distributions answered busy (a niche or silo at its limit in flight) and queued for later.");
+        _returnRequests = meter.CreateCounter<long>("leadgrains.returns.requests", unit: "{request}",
+            description: "Return requests, by outcome (auto_approved, review_required, rate_limit, already_requested, window_closed, not_found).");
+        _returnDecisions = meter.CreateCounter<long>("leadgrains.returns.decisions", unit: "{return}",
+            description: "Returns decided (first decisions only, not repeats), by decision (approved, rejected) and by whom (auto, reviewer).");
+        _refunded = meter.CreateCounter<long>("leadgrains.returns.refunded", unit: "{cent}",
+            description: "Cents credited back by approved returns (first approvals only), by whom (auto, reviewer).");
         StartAtZero();
     }
 
@@ -76,7 +85,16 @@ public sealed class LeadGrainsTelemetry
         _refusals.Add(0, Tag("leadgrains.refusal.reason", "insufficient_balance"));
         _busy.Add(0);
         _ledgerDiscrepancies.Add(0);
+        // The return-rate alert divides returns by assignments: its series exist before the first return.
+        foreach (var outcome in ReturnRequestOutcomes)
+        {
+            _returnRequests.Add(0, Tag("leadgrains.return.outcome", outcome));
+        }
+        _refunded.Add(0, Tag("leadgrains.return.decided_by", "auto"));
+        _refunded.Add(0, Tag("leadgrains.return.decided_by", "reviewer"));
     }
+
+    private static readonly string[] ReturnRequestOutcomes = ["auto_approved", "review_required", "rate_limit", "already_requested", "window_closed", "not_found"];
 
     public void LeadSubmitted(string outcome) => _submitted.Add(1, Tag("leadgrains.intake.outcome", outcome));
 
@@ -138,6 +156,20 @@ public sealed class LeadGrainsTelemetry
     }
 
     public void LedgerReconciled(int violations) => _ledgerDiscrepancies.Add(violations);
+
+    /// <summary>A return request's outcome: one of <see cref="ReturnRequestOutcomes"/>.</summary>
+    public void ReturnRequested(string outcome) => _returnRequests.Add(1, Tag("leadgrains.return.outcome", outcome));
+
+    /// <summary>A return's first decision; an approval's refund in cents (0 for a rejection).</summary>
+    public void ReturnDecided(bool approved, bool automatic, long refundedCents)
+    {
+        var decidedBy = Tag("leadgrains.return.decided_by", automatic ? "auto" : "reviewer");
+        _returnDecisions.Add(1, Tag("leadgrains.return.decision", approved ? "approved" : "rejected"), decidedBy);
+        if (approved)
+        {
+            _refunded.Add(refundedCents, decidedBy);
+        }
+    }
 
     public void CandidateSkipped(string reason) => _skips.Add(1, Tag("leadgrains.skip.reason", reason));
 

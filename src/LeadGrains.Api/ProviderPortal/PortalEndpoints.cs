@@ -14,7 +14,7 @@ namespace LeadGrains.Api.ProviderPortal;
 
 /// <summary>
 /// The provider portal at <c>/portal</c>: sign in with a provider's token, then one page with its
-/// balance, subscriptions (with Pause and Resume), leads (with contact, and a form to return each
+/// balance, subscriptions (with Pause and Resume, and their caps and hours to change within the admin's bounds), leads (with contact, and a form to return each
 /// within the window), return requests, ledger and deliveries — only the signed-in provider's. Forms are checked against forgery;
 /// nothing here is part of the JSON API.
 /// </summary>
@@ -32,6 +32,7 @@ public static class PortalEndpoints
             SetSubscriptionStatus(http, antiforgery, grains, queries, audit, id, "paused")).RequireAuthorization(PortalAuthentication.Policy);
         portal.MapPost("/subscriptions/{id:guid}/resume", (HttpContext http, IAntiforgery antiforgery, IGrainFactory grains, ProviderQueries queries, AuditLog audit, Guid id) =>
             SetSubscriptionStatus(http, antiforgery, grains, queries, audit, id, "active")).RequireAuthorization(PortalAuthentication.Policy);
+        portal.MapPost("/subscriptions/{id:guid}/controls", SetControls).RequireAuthorization(PortalAuthentication.Policy);
     }
 
     private static IResult LoginPage(HttpContext http, IAntiforgery antiforgery) => Html(PortalPage.Login(AntiforgeryField(http, antiforgery), null));
@@ -135,6 +136,54 @@ public static class PortalEndpoints
         }
     }
 
+    /// <summary>
+    /// The caps and hours form: the same rules, checks and audit as the self-service API's. A refusal
+    /// shows the page again with what was wrong (the bound a value passed, in words), and changes nothing.
+    /// </summary>
+    private static async Task<IResult> SetControls(HttpContext http, IAntiforgery antiforgery, IGrainFactory grains, ProviderQueries queries,
+        AuditLog audit, PortalViews views, TimeProvider clock, Guid id)
+    {
+        if (!await antiforgery.IsRequestValidAsync(http))
+        {
+            return Forged();
+        }
+        var (request, unreadable) = PortalControlsForm.Read(await http.Request.ReadFormAsync(http.RequestAborted));
+        if (request is null)
+        {
+            return await Refused(http, antiforgery, views, clock, _ => unreadable);
+        }
+        try
+        {
+            await OwnSubscriptionEndpoints.SetControls(http, grains, queries, audit, id.ToString(), request);
+            return Results.Redirect("/portal?notice=controls-saved");
+        }
+        catch (ValidationFailedException refused)
+        {
+            return await Refused(http, antiforgery, views, clock, view =>
+                PortalControlsForm.Refusal(refused.Errors, view.Subscriptions.FirstOrDefault(s => s.SubscriptionId == id)?.Controls?.ProviderBounds));
+        }
+        catch (ApiProblemException problem) when (problem.Status == StatusCodes.Status409Conflict)
+        {
+            return Results.Redirect("/portal?notice=controls-closed");
+        }
+        catch (ApiProblemException)
+        {
+            return Results.Redirect("/portal?notice=no-subscription");
+        }
+    }
+
+    private static async Task<IResult> Refused(
+        HttpContext http, IAntiforgery antiforgery, PortalViews views, TimeProvider clock, Func<PortalViews.Overview, IReadOnlyList<string>> why)
+    {
+        var view = await views.Load(http.User.WorkspaceId(), http.User.ProviderId(), http.RequestAborted);
+        if (view is null)
+        {
+            return Results.Redirect("/portal");
+        }
+        var notice = "Your caps and hours were not saved. " + string.Join(" ", why(view));
+        return Html(PortalPage.Overview(view, clock.GetUtcNow(), AntiforgeryField(http, antiforgery), notice), StatusCodes.Status400BadRequest);
+    }
+
     /// <summary>Only known notices are shown: the query string never reaches the page as text.</summary>
     private static string? Notice(string? notice) => notice switch
     {
@@ -148,6 +197,8 @@ public static class PortalEndpoints
         "resumed" => "The subscription is active again.",
         "paused-for-balance" => "This subscription is paused until your balance covers its price; a deposit resumes it.",
         "no-subscription" => "No such subscription of yours.",
+        "controls-saved" => "Your caps and hours are saved; they count from now, with what the subscription already took in the current periods.",
+        "controls-closed" => "Your admin has not opened this subscription's caps and hours to you.",
         _ => null,
     };
 }

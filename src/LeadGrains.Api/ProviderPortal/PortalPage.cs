@@ -22,6 +22,7 @@ public static class PortalPage
         .figure b{display:block;font-size:1.6rem} .bad{color:#b42318} .good{color:#067647} .muted{color:#667085}
         button{cursor:pointer} .wide{grid-column:1/-1} textarea{width:100%;height:8rem} .notice{background:#fff4e5;padding:.5rem;border-radius:4px}
         details form{display:flex;gap:.4rem;flex-wrap:wrap;margin-top:.3rem} input[type=text]{min-width:14rem}
+        .controls-form{flex-direction:column} .controls-form input{width:8rem} .controls-form textarea{height:4rem}
         """;
 
     public static string Login(string antiforgeryField, string? refusal) => Document("LeadGrains provider portal — sign in", $"""
@@ -69,7 +70,7 @@ public static class PortalPage
             html.Append("""<p class="muted">None yet.</p></section>""");
             return;
         }
-        html.Append("<table><tr><th>Niche</th><th>Level</th><th>Price</th><th>States</th><th>Status</th><th>Last lead</th><th></th></tr>");
+        html.Append("<table><tr><th>Niche</th><th>Level</th><th>Price</th><th>States</th><th>Status</th><th>Last lead</th><th>Caps and hours</th><th></th></tr>");
         foreach (var s in view.Subscriptions)
         {
             // Paused for its balance, a subscription waits for a deposit: the provider cannot resume it itself.
@@ -81,10 +82,54 @@ public static class PortalPage
             };
             html.Append(CultureInfo.InvariantCulture, $"""
                 <tr data-subscription="{s.SubscriptionId}"><td>{Encode(s.NicheName)}</td><td>{Encode(s.LevelName)}</td><td>{Money(s.PriceCents)}</td>
-                <td>{Encode(s.States)}</td><td class="status">{Encode(s.Status)}</td><td>{(s.LastReceivedAt is { } at ? Time(at) : "never")}</td><td>{action}</td></tr>
+                <td>{Encode(s.States)}</td><td class="status">{Encode(s.Status)}</td><td>{(s.LastReceivedAt is { } at ? Time(at) : "never")}</td>
+                <td class="controls">{Controls(s, antiforgeryField)}</td><td>{action}</td></tr>
                 """);
         }
         html.Append("</table></section>");
+    }
+
+    /// <summary>
+    /// A subscription's caps and hours, and the form to change them within the admin's bounds. The
+    /// bounds are shown, not enforced in the browser: the server refuses what leaves them, with why.
+    /// </summary>
+    private static string Controls(PortalViews.Subscription s, string antiforgeryField)
+    {
+        if (s.Controls is not { } controls)
+        {
+            return "";
+        }
+        var caps = PortalControlsForm.CapFields
+            .Where(f => PortalControlsForm.Value(controls.Caps, f.Name).Length > 0)
+            .Select(f => $"{f.Label.Replace(" ($)", "", StringComparison.Ordinal)}: {(f.Money ? "$" : "")}{PortalControlsForm.Value(controls.Caps, f.Name)}")
+            .ToList();
+        var hours = controls.DeliveryHours is { Count: > 0 } windows ? string.Join(", ", windows.Select(w => $"{w.Day} {w.From}–{w.To}")) : "any time";
+        var summary = $"""
+            <span class="caps">{Encode(caps.Count == 0 ? "no caps" : string.Join("; ", caps))}</span><br>
+            <span class="hours">{Encode(hours)}</span> <span class="muted">({Encode(controls.TimeZone)})</span>
+            """;
+        if (controls.ProviderBounds is not { } bounds)
+        {
+            return summary + """<br><span class="muted">set by your admin</span>""";
+        }
+        var fields = string.Concat(PortalControlsForm.CapFields.Select(f =>
+        {
+            var bound = PortalControlsForm.Bound(bounds.MaxCaps, f.Name);
+            return $"""
+                <label>{Encode(f.Label)} <input type="number" name="{f.Name}" step="{(f.Money ? "0.01" : "1")}" value="{PortalControlsForm.Value(controls.Caps, f.Name)}">
+                <span class="muted">{(bound is null ? "optional" : $"required, at most {Encode(bound)}")}</span></label>
+                """;
+        }));
+        var allowed = bounds.AllowedHours is { } windowsAllowed
+            ? "within " + string.Join(", ", windowsAllowed.Select(w => $"{w.Day} {w.From}–{w.To}"))
+            : "any; empty for any time";
+        return summary + $"""
+            <details class="edit-controls"><summary>Change caps and hours</summary>
+            <form method="post" action="/portal/subscriptions/{s.SubscriptionId}/controls" class="controls-form">{antiforgeryField}{fields}
+            <label>Delivery hours, one window a line (<code>monday 09:00-17:00</code>), {Encode(allowed)}
+            <textarea name="delivery_hours" class="hours-input">{Encode(PortalControlsForm.HoursText(controls.DeliveryHours))}</textarea></label>
+            <button type="submit" class="save-controls">Save caps and hours</button></form></details>
+            """;
     }
 
     private static void AppendLeads(StringBuilder html, PortalViews.Overview view, DateTimeOffset now, string antiforgeryField)

@@ -1,4 +1,5 @@
 using Dapper;
+using LeadGrains.Abstractions.Niches;
 using LeadGrains.Abstractions.Providers;
 using LeadGrains.Abstractions.Returns;
 using LeadGrains.Api.Delivery;
@@ -20,8 +21,10 @@ public sealed class PortalViews(
         Guid AssignmentId, Guid LeadId, string NicheName, string LevelName, long PriceCents, DateTime AssignedAt,
         string FirstName, string LastName, string Email, string Phone, string? ReturnStatus);
 
-    /// <summary>A subscription as the provider knows it: by niche and level name.</summary>
-    public sealed record Subscription(Guid SubscriptionId, string NicheName, string LevelName, long PriceCents, string Status, string States, DateTime? LastReceivedAt);
+    /// <summary>A subscription as the provider knows it: by niche and level name, with its caps, hours and the admin's bounds.</summary>
+    public sealed record Subscription(
+        Guid SubscriptionId, string NicheName, string LevelName, long PriceCents, string Status, string States, DateTime? LastReceivedAt,
+        SubscriptionControlsView? Controls);
 
     public sealed record Overview(
         ProviderView Provider, IReadOnlyList<Lead> Leads, LedgerPage Ledger, IReadOnlyList<DeliveryResponse> Deliveries,
@@ -43,8 +46,9 @@ public sealed class PortalViews(
             await providers.Ledger(providerId, new PageRequest(1, Recent)),
             (await deliveries.OfProvider(providerId, null, Recent, cancellationToken)).Items,
             (await returns.List(workspaceId, providerId, null, null, Recent)).Items,
-            subscriptions.Select(s => new Subscription(s.SubscriptionId, names[s.LevelId].Niche, names[s.LevelId].Level, names[s.LevelId].PriceCents,
-                s.Status, s.Filters.States is { Count: > 0 } states ? string.Join(", ", states) : "all", s.LastReceivedAt)).ToList(),
+            await Task.WhenAll(subscriptions.Select(async s => new Subscription(s.SubscriptionId, names[s.LevelId].Niche, names[s.LevelId].Level,
+                names[s.LevelId].PriceCents, s.Status, s.Filters.States is { Count: > 0 } states ? string.Join(", ", states) : "all", s.LastReceivedAt,
+                await grains.GetGrain<INicheGrain>(s.NicheId).GetControls(s.SubscriptionId)))),
             await grains.GetGrain<IReturnPolicyGrain>(workspaceId).Get());
     }
 

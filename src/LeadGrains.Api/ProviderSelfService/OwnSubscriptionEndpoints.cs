@@ -50,8 +50,18 @@ public static class OwnSubscriptionEndpoints
     private static async Task<SubscriptionControlsView> Put(
         HttpContext http, IGrainFactory grains, ProviderQueries queries, AuditLog audit, [FromRoute(Name = "subscription_id")] string subscriptionId)
     {
-        var subscription = await Own(http, queries, subscriptionId);
         var body = await JsonBody.Read<OwnControlsRequest>(http);
+        return await SetControls(http, grains, queries, audit, subscriptionId, body);
+    }
+
+    /// <summary>
+    /// Sets the caller's own caps and hours within the admin's bounds (the niche grain refuses a value
+    /// beyond them, changing nothing); the portal's form comes here too.
+    /// </summary>
+    internal static async Task<SubscriptionControlsView> SetControls(
+        HttpContext http, IGrainFactory grains, ProviderQueries queries, AuditLog audit, string subscriptionId, OwnControlsRequest body)
+    {
+        var subscription = await Own(http, queries, subscriptionId);
         var before = await Controls(grains, subscription);
         if (before.ProviderBounds is null)
         {

@@ -12,7 +12,7 @@ namespace LeadGrains.Grains.Operations;
 
 /// <summary>
 /// The observable gauges alerts are written against. The cluster-wide ones (backlog, dead letters,
-/// paused providers, active silos) are sampled from the database in the background, so a scrape
+/// paused providers, active silos, returns waiting for review) are sampled from the database in the background, so a scrape
 /// never waits on a query; every silo reports the same values (alert on <c>max</c> across instances).
 /// In-flight distributions are this silo's own: the plans its committer holds, decided and not yet
 /// recorded; so is fairness, which its niche grains measure in memory (<see cref="FairnessGauge"/>).
@@ -52,6 +52,10 @@ public sealed class OperationsGauges : BackgroundService
             description: "Providers with a subscription paused for insufficient balance, cluster-wide.");
         meter.CreateObservableGauge("leadgrains.cluster.active_silos", () => Sampled(s => s.ActiveSilos), unit: "{silo}",
             description: "Silos of this cluster the membership table lists as active.");
+        meter.CreateObservableGauge("leadgrains.returns.pending", () => Sampled(s => s.PendingReturns), unit: "{return}",
+            description: "Return requests waiting for a reviewer, cluster-wide.");
+        meter.CreateObservableGauge("leadgrains.returns.oldest_pending_age", () => Sampled(s => s.OldestPendingReturnAge.TotalSeconds), unit: "s",
+            description: "How long the longest-waiting return request has waited for a reviewer, cluster-wide (0 when none does).");
         meter.CreateObservableGauge("leadgrains.distribution.in_flight", () => (long)committer.Queued, unit: "{distribution}",
             description: "Distributions this silo decided and has not recorded yet.");
         meter.CreateObservableGauge("leadgrains.fairness.lowest_jain_index",
@@ -72,11 +76,15 @@ public sealed class OperationsGauges : BackgroundService
                    (SELECT min(next_attempt_at) FROM leads WHERE status = 'approved' AND next_attempt_at <= @now) AS oldest_due_at,
                    (SELECT count(*) FROM dead_letters WHERE NOT resolved) AS open_dead_letters,
                    (SELECT count(DISTINCT provider_id) FROM subscriptions WHERE status = 'paused_insufficient_balance') AS providers_paused_for_funds,
-                   (SELECT count(*) FROM orleansmembershiptable WHERE deploymentid = @clusterId AND status = 3) AS active_silos
+                   (SELECT count(*) FROM orleansmembershiptable WHERE deploymentid = @clusterId AND status = 3) AS active_silos,
+                   (SELECT count(*) FROM lead_returns WHERE status = 'pending') AS pending_returns,
+                   (SELECT min(requested_at) FROM lead_returns WHERE status = 'pending') AS oldest_pending_return_at
             """, new { now, clusterId = _clusterId }, cancellationToken: cancellationToken));
         var oldestDueAt = row.OldestDueAt is { } dueAt ? new DateTimeOffset(dueAt, TimeSpan.Zero) : now;
+        var oldestReturnAt = row.OldestPendingReturnAt is { } requestedAt ? new DateTimeOffset(requestedAt, TimeSpan.Zero) : now;
         var snapshot = new OperationsSnapshot(
-            row.DueLeads, oldestDueAt < now ? now - oldestDueAt : TimeSpan.Zero, row.OpenDeadLetters, row.ProvidersPausedForFunds, row.ActiveSilos);
+            row.DueLeads, oldestDueAt < now ? now - oldestDueAt : TimeSpan.Zero, row.OpenDeadLetters, row.ProvidersPausedForFunds, row.ActiveSilos,
+            row.PendingReturns, oldestReturnAt < now ? now - oldestReturnAt : TimeSpan.Zero);
         Volatile.Write(ref _latest, snapshot);
         return snapshot;
     }
@@ -116,5 +124,6 @@ public sealed class OperationsGauges : BackgroundService
         Latest is { } snapshot ? [new Measurement<T>(read(snapshot))] : [];
 
     // Npgsql reads timestamptz as a UTC DateTime.
-    private sealed record SampleRow(long DueLeads, DateTime? OldestDueAt, long OpenDeadLetters, long ProvidersPausedForFunds, long ActiveSilos);
+    private sealed record SampleRow(
+        long DueLeads, DateTime? OldestDueAt, long OpenDeadLetters, long ProvidersPausedForFunds, long ActiveSilos, long PendingReturns, DateTime? OldestPendingReturnAt);
 }

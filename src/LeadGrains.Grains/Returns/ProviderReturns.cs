@@ -15,6 +15,7 @@ public sealed class ProviderReturns(
     ReturnStore store,
     ReturnPolicyStore policies,
     [FromKeyedServices(LeadGrainsClock.Key)] TimeProvider clock,
+    LeadGrainsTelemetry telemetry,
     ILogger<ProviderReturns> logger)
 {
     /// <summary>Who approves the returns that the rate limit lets through without a person.</summary>
@@ -25,6 +26,21 @@ public sealed class ProviderReturns(
     public sealed record Decided(ReturnDecisionResult Result, bool Refunded);
 
     public async Task<Requested> Request(Guid providerId, ReturnRequestCommand command)
+    {
+        var requested = await RequestOnce(providerId, command);
+        telemetry.ReturnRequested(requested.Result.Outcome switch
+        {
+            ReturnRequestOutcome.AutoApproved => "auto_approved",
+            ReturnRequestOutcome.PendingReview when requested.Result.Return?.ReviewReason == "rate_limit" => "rate_limit",
+            ReturnRequestOutcome.PendingReview => "review_required",
+            ReturnRequestOutcome.AlreadyRequested => "already_requested",
+            ReturnRequestOutcome.WindowClosed => "window_closed",
+            _ => "not_found",
+        });
+        return requested;
+    }
+
+    private async Task<Requested> RequestOnce(Guid providerId, ReturnRequestCommand command)
     {
         var assignment = await store.AssignmentOf(providerId, command.AssignmentId);
         if (assignment is null)
@@ -63,8 +79,21 @@ public sealed class ProviderReturns(
             return new(new ReturnRequestResult(ReturnRequestOutcome.PendingReview, stored, windowEndsAt), false);
         }
         // Stored first, then approved: a crash in between leaves a pending return for a reviewer, never a refund without its return.
-        var approved = await Decide(providerId, new ReturnDecisionCommand(stored.ReturnId, true, "within the provider's return-rate limit", AutoApprover));
-        return new(new ReturnRequestResult(ReturnRequestOutcome.AutoApproved, approved.Result.Return, windowEndsAt), approved.Refunded);
+        // The database counts the limit again, under the provider's row lock: a duplicate activation of this grain cannot approve one over it.
+        var refund = await store.AutoApprove(stored.ReturnId, Guid.CreateVersion7(), AutoApprover, "within the provider's return-rate limit", now);
+        var after = await store.Find(providerId, stored.ReturnId);
+        if (refund.Outcome == "refunded")
+        {
+            logger.LogInformation("Return {ReturnId} auto-approved: {AmountCents} cents refunded to provider {ProviderId}, {Reactivated} subscription(s) reactivated",
+                stored.ReturnId, refund.AmountCents, providerId, refund.ReactivatedSubscriptionIds.Length);
+            telemetry.ReturnDecided(approved: true, automatic: true, refund.AmountCents);
+        }
+        else if (refund.Outcome == "rate_limit")
+        {
+            logger.LogWarning("Return {ReturnId} held for review: the database counted the return-rate limit reached (another activation's request came first)", stored.ReturnId);
+        }
+        return new(new ReturnRequestResult(
+            after?.Status == "approved" ? ReturnRequestOutcome.AutoApproved : ReturnRequestOutcome.PendingReview, after, windowEndsAt), refund.Outcome == "refunded");
     }
 
     public async Task<Decided> Decide(Guid providerId, ReturnDecisionCommand command)
@@ -86,6 +115,7 @@ public sealed class ProviderReturns(
             if (rejected is not null)
             {
                 logger.LogInformation("Return {ReturnId} rejected", current.ReturnId);
+                telemetry.ReturnDecided(approved: false, automatic: command.Actor == AutoApprover, 0);
                 return new(new ReturnDecisionResult(ReturnDecisionOutcome.Rejected, rejected, null), false);
             }
             var after = (await store.Find(providerId, current.ReturnId))!;
@@ -104,6 +134,7 @@ public sealed class ProviderReturns(
         {
             logger.LogInformation("Return {ReturnId} approved: {AmountCents} cents refunded to provider {ProviderId}, {Reactivated} subscription(s) reactivated",
                 current.ReturnId, refund.AmountCents, providerId, refund.ReactivatedSubscriptionIds.Length);
+            telemetry.ReturnDecided(approved: true, automatic: command.Actor == AutoApprover, refund.AmountCents);
         }
         var balance = outcome is ReturnDecisionOutcome.Approved or ReturnDecisionOutcome.AlreadyApproved ? refund.BalanceCents : (long?)null;
         return new(new ReturnDecisionResult(outcome, await store.Find(providerId, current.ReturnId), balance), outcome == ReturnDecisionOutcome.Approved);

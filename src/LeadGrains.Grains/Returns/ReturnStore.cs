@@ -109,6 +109,20 @@ public sealed class ReturnStore(NpgsqlDataSource db)
             """, new { returnId, entryId, actor, note, now });
     }
 
+    /// <summary>
+    /// Approves and refunds a return within its provider's return-rate limit, which the database counts
+    /// again under the provider's row lock (<c>auto_approve_return</c>, migration 0051): over it, the
+    /// return stays pending for review (<c>rate_limit</c>) and no money moves.
+    /// </summary>
+    public async Task<RefundRow> AutoApprove(Guid returnId, Guid entryId, string actor, string? note, DateTimeOffset now)
+    {
+        await using var connection = await db.OpenConnectionAsync();
+        return await connection.QuerySingleAsync<RefundRow>("""
+            SELECT outcome, entry_id, amount_cents, balance_cents, reactivated_subscription_ids
+              FROM auto_approve_return(@returnId, @entryId, @actor, @note, @now)
+            """, new { returnId, entryId, actor, note, now });
+    }
+
     /// <summary>Rejects a pending return with its audit row; null if it was no longer pending.</summary>
     public async Task<ReturnView?> Reject(Guid returnId, string actor, string? note, DateTimeOffset now)
     {

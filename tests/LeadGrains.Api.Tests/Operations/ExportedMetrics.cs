@@ -9,7 +9,7 @@ namespace LeadGrains.Api.Tests.Operations;
 
 /// <summary>
 /// <c>/metrics</c> as it reads once the host has done a bit of everything: intake, approval,
-/// distribution, a duplicate, a deposit, a dead letter, a job run and a gauge sample. A counter
+/// distribution, a duplicate, a deposit, a dead letter, a return and its refund, a job run and a gauge sample. A counter
 /// appears only once something counted, so the checks of names need this activity first. Scraped
 /// once per host and kept as a test artefact (<c>metrics.prom</c>) for <c>promtool check metrics</c>.
 /// </summary>
@@ -60,8 +60,12 @@ public static class ExportedMetrics
         await ApiDriver.Expect(HttpStatusCode.OK, api.Post($"/api/v1/admin/leads/{lead}/approve", api.Tokens.Admin(ws)));
         await api.AwaitDistribution(ws, lead);
         var (deadLead, deadLetter) = await QueueEndpointsTests.DeadLetter(api, ws, nicheId);
+        var purchase = await ReturnEndpointsTests.Bought(api, workspace: ws);
+        var requested = await ApiDriver.Expect(HttpStatusCode.Created, api.Post("/api/v1/provider/returns", purchase.ProviderToken,
+            new { assignment_id = purchase.Assignment, reason = "wrong_contact", note = "disconnected" }));
+        await ApiDriver.Expect(HttpStatusCode.OK, api.Post($"/api/v1/admin/returns/{requested.Id("return_id")}/approve", api.Tokens.Admin(ws)));
         // Niche and level ids are labels on purpose (configuration, bounded); these are not.
-        Ids.AddRange([ws, funded, broke, lead, duplicate, deadLead, deadLetter]);
+        Ids.AddRange([ws, funded, broke, lead, duplicate, deadLead, deadLetter, purchase.Provider, purchase.Lead, purchase.Assignment, requested.Id("return_id")]);
 
         var grains = host.Services.GetRequiredService<IGrainFactory>();
         await grains.GetGrain<IScheduledJobGrain>("ledger-reconciliation").RunNow();

@@ -26,6 +26,11 @@ public sealed class MetricsTests(LocalApiHost host)
     [InlineData("leadgrains_providers_paused_for_funds", "gauge")]
     [InlineData("leadgrains_cluster_active_silos", "gauge")]
     [InlineData("leadgrains_distribution_in_flight", "gauge")]
+    [InlineData("leadgrains_returns_requests_total", "counter")]
+    [InlineData("leadgrains_returns_decisions_total", "counter")]
+    [InlineData("leadgrains_returns_refunded_total", "counter")]
+    [InlineData("leadgrains_returns_pending", "gauge")]
+    [InlineData("leadgrains_returns_oldest_pending_age_seconds", "gauge")]
     public async Task Each_instrument_is_exported_with_its_unit_and_type(string family, string type)
     {
         var metrics = await ExportedMetrics.AfterActivity(host);
@@ -46,6 +51,19 @@ public sealed class MetricsTests(LocalApiHost host)
         Assert.Contains(metrics.Lines("leadgrains_leads_submitted_total"), line => line.Contains("leadgrains_intake_outcome=\"duplicate\""));
         Assert.Contains(metrics.Lines("leadgrains_job_runs_total"), line =>
             line.Contains("leadgrains_job_name=\"ledger-reconciliation\"") && line.Contains("leadgrains_job_outcome=\"succeeded\""));
+    }
+
+    [Fact]
+    public async Task Returns_are_counted_by_outcome_and_by_who_decided_and_refunds_in_cents()
+    {
+        var metrics = await ExportedMetrics.AfterActivity(host);
+
+        Assert.Contains(metrics.Lines("leadgrains_returns_requests_total"), line => line.Contains("leadgrains_return_outcome=\"review_required\"") && !line.EndsWith(" 0"));
+        Assert.Contains(metrics.Lines("leadgrains_returns_requests_total"), line => line.Contains("leadgrains_return_outcome=\"rate_limit\""));
+        Assert.Contains(metrics.Lines("leadgrains_returns_decisions_total"), line =>
+            line.Contains("leadgrains_return_decision=\"approved\"") && line.Contains("leadgrains_return_decided_by=\"reviewer\""));
+        Assert.Contains(metrics.Lines("leadgrains_returns_refunded_total"), line => line.Contains("leadgrains_return_decided_by=\"reviewer\"") && !line.EndsWith(" 0"));
+        Assert.Contains(metrics.Lines("leadgrains_returns_refunded_total"), line => line.Contains("leadgrains_return_decided_by=\"auto\""));
     }
 
     [Fact]

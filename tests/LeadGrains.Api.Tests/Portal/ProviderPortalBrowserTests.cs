@@ -9,6 +9,7 @@ namespace LeadGrains.Api.Tests.Portal;
 /// The provider portal in headless Chromium (Debian's <c>chromium</c>, driven by Playwright): a
 /// provider signs in, sees its lead with the contact, asks to return it; an admin approves; the
 /// provider sees the refund in its ledger. A second provider of the same workspace sees none of it.
+/// A provider changes its caps and hours within the admin's bounds; a value beyond them is refused.
 /// The page is kept as <c>provider-portal.png</c> among the test artefacts.
 /// </summary>
 [Collection(BrowserCollection.Name)]
@@ -134,5 +135,74 @@ public sealed class ProviderPortalBrowserTests(BrowserApiHost host)
         Assert.Equal("active", await row.Locator("td.status").TextContentAsync());
         Assert.Equal(2, await Db.Scalar<long>(host,
             "SELECT count(*) FROM audit_log WHERE target_id = @s AND action IN ('subscription.paused', 'subscription.resumed')", new { s = subscription.ToString() }));
+    }
+
+    [Fact]
+    public async Task A_provider_sets_its_daily_cap_within_the_admin_s_bound_in_the_browser_and_one_beyond_it_is_refused_changing_nothing()
+    {
+        var api = new ApiDriver(host);
+        var ws = await api.Workspace("portal-caps");
+        var niche = await api.Niche(ws, "Siding", levels: 1);
+        var level = niche.Json.GetProperty("levels")[0].GetProperty("level_id").GetGuid();
+        var buyer = await api.Provider(ws, "Siding Co", depositCents: 50_000);
+        var subscription = await api.Subscribe(ws, buyer, level, "TX");
+        var controls = $"/api/v1/admin/subscriptions/{subscription}/controls";
+        await ApiDriver.Expect(HttpStatusCode.OK, api.Put(controls, api.Tokens.Admin(ws), new
+        {
+            caps = new { leads_per_day = 30 },
+            provider_bounds = new { max_caps = new { leads_per_day = 50 }, allowed_hours = (object?)null },
+        }));
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions { ExecutablePath = SystemChromium, Headless = true, Args = ["--no-sandbox"] });
+        var page = await browser.NewPageAsync(new BrowserNewPageOptions { BaseURL = host.BaseAddress.ToString() });
+        await page.GotoAsync("/portal/login");
+        await page.FillAsync("#token", api.Tokens.Provider(ws, buyer));
+        await page.ClickAsync("#sign-in");
+        var row = page.Locator($"tr[data-subscription='{subscription}']");
+        Assert.Contains("Leads per day: 30", await row.Locator("span.caps").TextContentAsync());
+        Assert.Contains("at most 50", await row.Locator("form.controls-form").TextContentAsync());
+
+        await row.Locator("details.edit-controls summary").ClickAsync();
+        await row.Locator("input[name=leads_per_day]").FillAsync("20");
+        await row.Locator("textarea[name=delivery_hours]").FillAsync("monday 09:00-17:00\nfriday 09:00-12:00");
+        await row.Locator("button.save-controls").ClickAsync();
+        Assert.Contains("caps and hours are saved", await page.TextContentAsync("#notice"));
+        Assert.Contains("Leads per day: 20", await row.Locator("span.caps").TextContentAsync());
+        Assert.Contains("monday 09:00", await row.Locator("span.hours").TextContentAsync());
+        var saved = await ApiDriver.Expect(HttpStatusCode.OK, api.Get(controls, api.Tokens.Admin(ws)));
+        Assert.Equal(20, saved.Json.GetProperty("caps").GetProperty("leads_per_day").GetInt32());
+        Assert.Equal(2, saved.Json.GetProperty("delivery_hours").GetArrayLength());
+
+        await row.Locator("details.edit-controls summary").ClickAsync();
+        await row.Locator("input[name=leads_per_day]").FillAsync("80");
+        await row.Locator("button.save-controls").ClickAsync();
+        var refusal = await page.TextContentAsync("#notice");
+        Assert.Contains("not saved", refusal);
+        Assert.Contains("Leads per day: at most 50", refusal);
+        Assert.Contains("Leads per day: 20", await row.Locator("span.caps").TextContentAsync());
+        var after = await ApiDriver.Expect(HttpStatusCode.OK, api.Get(controls, api.Tokens.Admin(ws)));
+        Assert.Equal(saved.Text, after.Text);
+
+        await row.Locator("details.edit-controls summary").ClickAsync();
+        await row.Locator("input[name=leads_per_day]").FillAsync("");
+        await row.Locator("button.save-controls").ClickAsync();
+        Assert.Contains("at most 50 (the bound your admin set), and it must stay set", await page.TextContentAsync("#notice"));
+        Assert.Equal(saved.Text, (await ApiDriver.Expect(HttpStatusCode.OK, api.Get(controls, api.Tokens.Admin(ws)))).Text);
+        // Another provider of the workspace, signed in with its own session and anti-forgery token, cannot change it.
+        var rival = await api.Provider(ws, "Rival Siding");
+        var rivalPage = await browser.NewPageAsync(new BrowserNewPageOptions { BaseURL = host.BaseAddress.ToString() });
+        await rivalPage.GotoAsync("/portal/login");
+        await rivalPage.FillAsync("#token", api.Tokens.Provider(ws, rival));
+        await rivalPage.ClickAsync("#sign-in");
+        var rivalToken = await rivalPage.Locator("header form input[type=hidden]").GetAttributeAsync("value");
+        var foreign = await rivalPage.APIRequest.PostAsync($"/portal/subscriptions/{subscription}/controls", new()
+        {
+            Form = rivalPage.APIRequest.CreateFormData().Set("__RequestVerificationToken", rivalToken!).Set("leads_per_day", "1"),
+            MaxRedirects = 0,
+        });
+        Assert.EndsWith("notice=no-subscription", foreign.Headers["location"]);
+        Assert.Equal(saved.Text, (await ApiDriver.Expect(HttpStatusCode.OK, api.Get(controls, api.Tokens.Admin(ws)))).Text);
+        Assert.Equal(2, await Db.Scalar<long>(host,   // the admin's and the provider's one saved change
+            "SELECT count(*) FROM audit_log WHERE target_id = @s AND action = 'subscription.controls_set'", new { s = subscription.ToString() }));
     }
 }
