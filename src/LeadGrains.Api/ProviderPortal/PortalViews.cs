@@ -45,7 +45,7 @@ public sealed class PortalViews(
             (await returns.List(workspaceId, providerId, null, null, Recent)).Items,
             subscriptions.Select(s => new Subscription(s.SubscriptionId, names[s.LevelId].Niche, names[s.LevelId].Level, names[s.LevelId].PriceCents,
                 s.Status, s.Filters.States is { Count: > 0 } states ? string.Join(", ", states) : "all", s.LastReceivedAt)).ToList(),
-            await grains.GetGrain<IReturnPolicyGrain>(workspaceId).Get());
+            await grains.GetGrain<IReturnPolicyGrain>(workspaceId).Get(cancellationToken));
     }
 
     private async Task<IReadOnlyList<Lead>> Leads(Guid providerId)
