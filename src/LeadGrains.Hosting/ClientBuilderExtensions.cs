@@ -11,6 +11,7 @@ public static class ClientBuilderExtensions
     public static IClientBuilder AddLeadGrainsClient(this IClientBuilder client, LeadGrainsClusterOptions options)
     {
         client.Services.AddLeadGrainsData();
+        client.Services.AddDatabaseFaultsAcrossCalls();
         client.Configure<ClusterOptions>(o =>
         {
             o.ClusterId = options.ClusterId;

@@ -23,7 +23,8 @@ public interface IDeliveryOperationsGrain : IGrainWithGuidKey
     Task<TestFireResult> TestFire(Guid providerId);
 
     /// <summary>The workspace's <c>lead_assigned</c> template (the built-in one until it is saved).</summary>
-    Task<TemplateView> GetTemplate();
+    /// <param name="cancellationToken">Cancels the call and its database query (a caller that went away).</param>
+    Task<TemplateView> GetTemplate(CancellationToken cancellationToken = default);
 
     /// <summary>Saves the template. Throws <see cref="ValidationFailedException"/> for an unknown variable or an empty or oversize part.</summary>
     Task<TemplateView> SaveTemplate(TemplateParts template, string actor);

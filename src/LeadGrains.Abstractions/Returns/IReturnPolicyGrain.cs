@@ -4,7 +4,8 @@ namespace LeadGrains.Abstractions.Returns;
 public interface IReturnPolicyGrain : IGrainWithGuidKey
 {
     /// <summary>The workspace's rules, or the defaults if it never set any.</summary>
-    Task<ReturnPolicy> Get();
+    /// <param name="cancellationToken">Cancels the call and its database query (a caller that went away).</param>
+    Task<ReturnPolicy> Get(CancellationToken cancellationToken = default);
 
     /// <summary>Replaces the rules, audited with <paramref name="actor"/>. Throws <see cref="ValidationFailedException"/> on bad rules.</summary>
     Task<ReturnPolicy> Set(ReturnPolicy policy, string actor);

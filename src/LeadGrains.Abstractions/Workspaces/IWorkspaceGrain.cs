@@ -7,7 +7,8 @@ public interface IWorkspaceGrain : IGrainWithGuidKey
     Task<WorkspaceView> Create(string name);
 
     /// <summary>The workspace, or null if it does not exist.</summary>
-    Task<WorkspaceView?> Get();
+    /// <param name="cancellationToken">Cancels the call and its database query (a caller that went away).</param>
+    Task<WorkspaceView?> Get(CancellationToken cancellationToken = default);
 }
 
 /// <summary>A workspace.</summary>

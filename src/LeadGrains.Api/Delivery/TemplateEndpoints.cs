@@ -44,7 +44,7 @@ public static class TemplateEndpoints
         grains.GetGrain<IDeliveryOperationsGrain>(http.User.WorkspaceId());
 
     private static async Task<TemplateResponse> Get(HttpContext http, IGrainFactory grains) =>
-        TemplateResponse.From(await Operations(http, grains).GetTemplate());
+        TemplateResponse.From(await Operations(http, grains).GetTemplate(http.RequestAborted));
 
     private static async Task<TemplateResponse> Save(HttpContext http, IGrainFactory grains, AuditLog audit)
     {

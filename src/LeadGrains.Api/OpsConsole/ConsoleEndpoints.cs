@@ -78,7 +78,7 @@ public static class ConsoleEndpoints
     }
 
     private static async Task<IResult> Platform(HttpContext http, IAntiforgery antiforgery, ConsoleViews views) =>
-        Html(ConsolePage.Platform(await views.Workspaces(), http.User.Actor(), AntiforgeryField(http, antiforgery)));
+        Html(ConsolePage.Platform(await views.Workspaces(http.RequestAborted), http.User.Actor(), AntiforgeryField(http, antiforgery)));
 
     private static async Task<IResult> WorkspaceSeenFromThePlatform(HttpContext http, IAntiforgery antiforgery, ConsoleViews views, [FromRoute] Guid id)
     {

@@ -34,15 +34,15 @@ public sealed class ConsoleViews(
         QueueStatus Queue, IReadOnlyList<DeadLetterEntry> DeadLetters, IReadOnlyList<DistributionTrace> Distributions,
         IReadOnlyList<JobResponse> Jobs, IReadOnlyList<AuditEntry> Discrepancies, IReadOnlyList<(string Niche, FairnessReport Report)> Fairness);
 
-    public async Task<IReadOnlyList<WorkspaceLine>> Workspaces()
+    public async Task<IReadOnlyList<WorkspaceLine>> Workspaces(CancellationToken cancellationToken)
     {
-        await using var connection = await db.OpenConnectionAsync();
-        var workspaces = await connection.QueryAsync<(Guid Id, string Name)>(
-            "SELECT id, name FROM workspaces ORDER BY name, id LIMIT @take", new { take = WorkspacesListed });
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        var workspaces = await connection.QueryAsync<(Guid Id, string Name)>(new CommandDefinition(
+            "SELECT id, name FROM workspaces ORDER BY name, id LIMIT @take", new { take = WorkspacesListed }, cancellationToken: cancellationToken));
         var lines = new List<WorkspaceLine>();
         foreach (var (id, name) in workspaces)
         {
-            lines.Add(new WorkspaceLine(id, name, await grains.GetGrain<IDeadLetterQueueGrain>(id).Status()));
+            lines.Add(new WorkspaceLine(id, name, await grains.GetGrain<IDeadLetterQueueGrain>(id).Status(cancellationToken)));
         }
         return lines;
     }
@@ -74,7 +74,7 @@ public sealed class ConsoleViews(
             }
         }
         return new Overview(
-            await queue.Status(), (await queue.List(1, OpenDeadLetters, resolved: false)).Items, await Distributions(workspaceId),
+            await queue.Status(cancellationToken), (await queue.List(1, OpenDeadLetters, resolved: false, cancellationToken)).Items, await Distributions(workspaceId),
             jobs, discrepancies.Items, levels);
     }
 

@@ -49,7 +49,7 @@ public sealed class PortalViews(
             await Task.WhenAll(subscriptions.Select(async s => new Subscription(s.SubscriptionId, names[s.LevelId].Niche, names[s.LevelId].Level,
                 names[s.LevelId].PriceCents, s.Status, s.Filters.States is { Count: > 0 } states ? string.Join(", ", states) : "all", s.LastReceivedAt,
                 await grains.GetGrain<INicheGrain>(s.NicheId).GetControls(s.SubscriptionId)))),
-            await grains.GetGrain<IReturnPolicyGrain>(workspaceId).Get());
+            await grains.GetGrain<IReturnPolicyGrain>(workspaceId).Get(cancellationToken));
     }
 
     private async Task<IReadOnlyList<Lead>> Leads(Guid providerId)

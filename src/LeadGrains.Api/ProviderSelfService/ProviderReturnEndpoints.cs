@@ -38,7 +38,7 @@ public static class ProviderReturnEndpoints
     private static async Task<ProviderReturnRulesResponse> Rules(HttpContext http, IGrainFactory grains)
     {
         var provider = await ProviderSelfServiceEndpoints.Self(http, grains);
-        var policy = await grains.GetGrain<IReturnPolicyGrain>(provider.WorkspaceId).Get();
+        var policy = await grains.GetGrain<IReturnPolicyGrain>(provider.WorkspaceId).Get(http.RequestAborted);
         return new ProviderReturnRulesResponse(policy.WindowHours, policy.Reasons);
     }
 

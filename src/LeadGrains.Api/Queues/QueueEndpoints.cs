@@ -29,19 +29,19 @@ public static class QueueEndpoints
 
     private static async Task<QueuesResponse> Status(HttpContext http, IGrainFactory grains)
     {
-        var status = await Queue(http, grains).Status();
+        var status = await Queue(http, grains).Status(http.RequestAborted);
         return new QueuesResponse([new QueueResponse(status.Name, status.Depth, status.Active, status.FailedLastHour, status.DlqSize)]);
     }
 
     private static async Task<DeadLetterPageResponse> List(HttpContext http, IGrainFactory grains, string? page, string? limit, string? resolved)
     {
         var paging = Query.Page(page, limit);
-        var list = await Queue(http, grains).List(paging.Page, paging.Limit, Query.OptionalBool("resolved", resolved));
+        var list = await Queue(http, grains).List(paging.Page, paging.Limit, Query.OptionalBool("resolved", resolved), http.RequestAborted);
         return new DeadLetterPageResponse(list.Items.Select(DeadLetterSummary.From).ToList(), list.Page, list.Limit, list.Total);
     }
 
     private static async Task<DeadLetterDetail> Get(HttpContext http, IGrainFactory grains, [FromRoute(Name = "id")] string id) =>
-        await Queue(http, grains).Get(Query.Id("id", id)) is { } entry ? DeadLetterDetail.From(entry) : throw ApiProblemException.NotFound("dead-letter entry");
+        await Queue(http, grains).Get(Query.Id("id", id), http.RequestAborted) is { } entry ? DeadLetterDetail.From(entry) : throw ApiProblemException.NotFound("dead-letter entry");
 
     private static async Task<IResult> Retry(HttpContext http, IGrainFactory grains, [FromRoute(Name = "id")] string id)
     {

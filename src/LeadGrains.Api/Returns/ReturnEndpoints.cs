@@ -49,7 +49,7 @@ public static class ReturnEndpoints
     }
 
     private static async Task<ReturnPolicyResponse> GetPolicy(HttpContext http, IGrainFactory grains) =>
-        ReturnPolicyResponse.From(await grains.GetGrain<IReturnPolicyGrain>(http.User.WorkspaceId()).Get());
+        ReturnPolicyResponse.From(await grains.GetGrain<IReturnPolicyGrain>(http.User.WorkspaceId()).Get(http.RequestAborted));
 
     private static async Task<ReturnPolicyResponse> SetPolicy(HttpContext http, IGrainFactory grains)
     {

@@ -79,9 +79,9 @@ public sealed class DeliveryOperationsGrain(
         return new TestFireResult(result.Outcome.ToString().ToLowerInvariant(), result.StatusCode, result.Error, (int)watch.ElapsedMilliseconds, messageId);
     }
 
-    public async Task<TemplateView> GetTemplate()
+    public async Task<TemplateView> GetTemplate(CancellationToken cancellationToken)
     {
-        var row = await store.Template(WorkspaceId);
+        var row = await store.Template(WorkspaceId, cancellationToken);
         var variables = MessageTemplate.Variables.Order(StringComparer.Ordinal).ToList();
         return row is null
             ? new TemplateView("lead_assigned", Parts(MessageTemplate.LeadAssigned), true, variables, null)
@@ -93,12 +93,12 @@ public sealed class DeliveryOperationsGrain(
     {
         Checked(template);
         await store.SaveTemplate(WorkspaceId, template, actor, clock.GetUtcNow());
-        return await GetTemplate();
+        return await GetTemplate(CancellationToken.None);
     }
 
     public async Task<TemplateParts> Preview(TemplateParts? template)
     {
-        var checkedTemplate = template is null ? Template((await GetTemplate()).Parts) : Checked(template);
+        var checkedTemplate = template is null ? Template((await GetTemplate(CancellationToken.None)).Parts) : Checked(template);
         return Parts(checkedTemplate.Render(SampleValues));
     }
 

@@ -73,12 +73,12 @@ public sealed class DeliveryOperationsStore(NpgsqlDataSource db)
 
     public sealed record TemplateRow(string Subject, string TextBody, string HtmlBody, DateTime UpdatedAt);
 
-    public async Task<TemplateRow?> Template(Guid workspaceId)
+    public async Task<TemplateRow?> Template(Guid workspaceId, CancellationToken cancellationToken)
     {
-        await using var connection = await db.OpenConnectionAsync();
-        return await connection.QuerySingleOrDefaultAsync<TemplateRow>(
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        return await connection.QuerySingleOrDefaultAsync<TemplateRow>(new CommandDefinition(
             "SELECT subject, text_body, html_body, updated_at FROM message_templates WHERE workspace_id = @workspaceId AND name = 'lead_assigned'",
-            new { workspaceId });
+            new { workspaceId }, cancellationToken: cancellationToken));
     }
 
     public async Task SaveTemplate(Guid workspaceId, TemplateParts parts, string actor, DateTimeOffset now)

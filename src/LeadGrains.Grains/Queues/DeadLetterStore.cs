@@ -34,28 +34,28 @@ public sealed class DeadLetterStore(NpgsqlDataSource db)
         private static DateTimeOffset Utc(DateTime at) => new(DateTime.SpecifyKind(at, DateTimeKind.Utc));
     }
 
-    public async Task<DeadLetterPage> List(Guid workspaceId, int page, int limit, bool? resolved)
+    public async Task<DeadLetterPage> List(Guid workspaceId, int page, int limit, bool? resolved, CancellationToken cancellationToken)
     {
-        await using var connection = await db.OpenConnectionAsync();
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
         var parameters = new { workspaceId, resolved, limit, offset = (page - 1) * limit };
-        var rows = await connection.QueryAsync<Row>($"""
+        var rows = await connection.QueryAsync<Row>(new CommandDefinition($"""
             SELECT {Columns} FROM dead_letters d JOIN leads l ON l.id = d.lead_id
              WHERE l.workspace_id = @workspaceId AND (@resolved::boolean IS NULL OR d.resolved = @resolved)
              ORDER BY d.failed_at DESC, d.id LIMIT @limit OFFSET @offset
-            """, parameters);
-        var total = await connection.QuerySingleAsync<long>("""
+            """, parameters, cancellationToken: cancellationToken));
+        var total = await connection.QuerySingleAsync<long>(new CommandDefinition("""
             SELECT count(*) FROM dead_letters d JOIN leads l ON l.id = d.lead_id
              WHERE l.workspace_id = @workspaceId AND (@resolved::boolean IS NULL OR d.resolved = @resolved)
-            """, parameters);
+            """, parameters, cancellationToken: cancellationToken));
         return new DeadLetterPage(rows.Select(r => r.ToEntry()).ToList(), page, limit, total);
     }
 
-    public async Task<DeadLetterEntry?> Find(Guid workspaceId, Guid id)
+    public async Task<DeadLetterEntry?> Find(Guid workspaceId, Guid id, CancellationToken cancellationToken)
     {
-        await using var connection = await db.OpenConnectionAsync();
-        var row = await connection.QuerySingleOrDefaultAsync<Row>(
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        var row = await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(
             $"SELECT {Columns} FROM dead_letters d JOIN leads l ON l.id = d.lead_id WHERE d.id = @id AND l.workspace_id = @workspaceId",
-            new { id, workspaceId });
+            new { id, workspaceId }, cancellationToken: cancellationToken));
         return row?.ToEntry();
     }
 
@@ -82,10 +82,10 @@ public sealed class DeadLetterStore(NpgsqlDataSource db)
         return true;
     }
 
-    public async Task<QueueStatus> Status(Guid workspaceId, DateTimeOffset now)
+    public async Task<QueueStatus> Status(Guid workspaceId, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        await using var connection = await db.OpenConnectionAsync();
-        return await connection.QuerySingleAsync<QueueStatus>("""
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        return await connection.QuerySingleAsync<QueueStatus>(new CommandDefinition("""
             SELECT 'distribution' AS name,
                    (SELECT count(*) FROM leads WHERE workspace_id = @workspaceId AND status = 'approved' AND next_attempt_at IS NOT NULL
                        AND (lease_until IS NULL OR lease_until < @now)) AS depth,
@@ -94,6 +94,6 @@ public sealed class DeadLetterStore(NpgsqlDataSource db)
                      WHERE l.workspace_id = @workspaceId AND d.failed_at > @now - interval '1 hour') AS failed_last_hour,
                    (SELECT count(*) FROM dead_letters d JOIN leads l ON l.id = d.lead_id
                      WHERE l.workspace_id = @workspaceId AND NOT d.resolved) AS dlq_size
-            """, new { workspaceId, now });
+            """, new { workspaceId, now }, cancellationToken: cancellationToken));
     }
 }

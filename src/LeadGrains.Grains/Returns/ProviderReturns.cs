@@ -47,7 +47,7 @@ public sealed class ProviderReturns(
         {
             return new(new ReturnRequestResult(ReturnRequestOutcome.AssignmentNotFound, null, null), false);
         }
-        var rules = ReturnPolicyStore.ToRules(await policies.Find(assignment.WorkspaceId));
+        var rules = ReturnPolicyStore.ToRules(await policies.Find(assignment.WorkspaceId, CancellationToken.None));
         var errors = ReturnValidation.CheckRequest(rules, command.Reason, command.Note);
         if (errors.Count > 0)
         {

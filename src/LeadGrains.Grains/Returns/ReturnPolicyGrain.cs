@@ -10,7 +10,7 @@ public sealed class ReturnPolicyGrain(
     ReturnPolicyStore store,
     [FromKeyedServices(LeadGrainsClock.Key)] TimeProvider clock) : Grain, IReturnPolicyGrain
 {
-    public Task<ReturnPolicy> Get() => store.Find(this.GetPrimaryKey());
+    public Task<ReturnPolicy> Get(CancellationToken cancellationToken) => store.Find(this.GetPrimaryKey(), cancellationToken);
 
     public async Task<ReturnPolicy> Set(ReturnPolicy policy, string actor)
     {

@@ -12,13 +12,13 @@ public sealed class ReturnPolicyStore(NpgsqlDataSource db)
 {
     public static ReturnPolicy Default { get; } = ToPolicy(ReturnRules.Default);
 
-    public async Task<ReturnPolicy> Find(Guid workspaceId)
+    public async Task<ReturnPolicy> Find(Guid workspaceId, CancellationToken cancellationToken)
     {
-        await using var connection = await db.OpenConnectionAsync();
-        var row = await connection.QuerySingleOrDefaultAsync<PolicyRow>("""
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        var row = await connection.QuerySingleOrDefaultAsync<PolicyRow>(new CommandDefinition("""
             SELECT window_hours, reasons, auto_approve, auto_approve_max_returns, auto_approve_max_rate_percent, rate_period_hours
               FROM workspace_return_policies WHERE workspace_id = @workspaceId
-            """, new { workspaceId });
+            """, new { workspaceId }, cancellationToken: cancellationToken));
         return row is null
             ? Default
             : new ReturnPolicy(row.WindowHours, row.Reasons, row.AutoApprove, row.AutoApproveMaxReturns, row.AutoApproveMaxRatePercent, row.RatePeriodHours);

@@ -15,5 +15,5 @@ public sealed class WorkspaceGrain(WorkspaceStore store) : Grain, IWorkspaceGrai
         return await store.Create(this.GetPrimaryKey(), trimmed);
     }
 
-    public Task<WorkspaceView?> Get() => store.Find(this.GetPrimaryKey());
+    public Task<WorkspaceView?> Get(CancellationToken cancellationToken) => store.Find(this.GetPrimaryKey(), cancellationToken);
 }

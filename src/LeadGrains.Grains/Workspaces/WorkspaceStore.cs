@@ -12,13 +12,13 @@ public sealed class WorkspaceStore(NpgsqlDataSource db)
         await using var connection = await db.OpenConnectionAsync();
         await connection.ExecuteAsync(
             "INSERT INTO workspaces (id, name) VALUES (@id, @name) ON CONFLICT (id) DO NOTHING", new { id, name });
-        return (await Find(id))!;
+        return (await Find(id, CancellationToken.None))!;
     }
 
-    public async Task<WorkspaceView?> Find(Guid id)
+    public async Task<WorkspaceView?> Find(Guid id, CancellationToken cancellationToken)
     {
-        await using var connection = await db.OpenConnectionAsync();
-        return await connection.QuerySingleOrDefaultAsync<WorkspaceView>(
-            "SELECT id AS workspace_id, name FROM workspaces WHERE id = @id", new { id });
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        return await connection.QuerySingleOrDefaultAsync<WorkspaceView>(new CommandDefinition(
+            "SELECT id AS workspace_id, name FROM workspaces WHERE id = @id", new { id }, cancellationToken: cancellationToken));
     }
 }

@@ -24,6 +24,7 @@ public static class SiloBuilderExtensions
     public static ISiloBuilder AddLeadGrainsSilo(this ISiloBuilder silo)
     {
         silo.Services.AddLeadGrainsData();
+        silo.Services.AddDatabaseFaultsAcrossCalls();
         silo.UseAdoNetClustering(options => options.Configure<NpgsqlDataSource>((o, dataSource) =>
         {
             o.Invariant = "Npgsql";

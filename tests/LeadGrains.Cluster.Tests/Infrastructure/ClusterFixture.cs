@@ -18,6 +18,20 @@ public class ClusterFixture : IAsyncLifetime
 
     protected virtual short InitialSilos => 2;
 
+    /// <summary>
+    /// Membership timings shortened so a killed silo is noticed in seconds, through the settings the
+    /// silos read (<c>LeadGrains:Membership</c>). They bound the first ping a joining silo sends, so
+    /// they suit in-memory connections only: a fixture on real sockets keeps production's.
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, string> QuickFailureDetection = new Dictionary<string, string>
+    {
+        ["LeadGrains:Membership:ProbeTimeout"] = "00:00:00.500",
+        ["LeadGrains:Membership:NumMissedProbesLimit"] = "2",
+        ["LeadGrains:Membership:NumVotesForDeathDeclaration"] = "1",
+        ["LeadGrains:Membership:IAmAliveTablePublishTimeout"] = "00:00:02",
+        ["LeadGrains:Membership:TableRefreshTimeout"] = "00:00:01",
+    };
+
     public async Task InitializeAsync()
     {
         ConnectionString = await TestDatabase.CreateAsync();
@@ -35,6 +49,10 @@ public class ClusterFixture : IAsyncLifetime
         // Test clusters connect in memory, with no socket to guard; mutual TLS over real TCP is the
         // subject of TlsClusterFixture.
         builder.Properties["LeadGrains:Tls:Enabled"] = "false";
+        foreach (var (key, value) in QuickFailureDetection)
+        {
+            builder.Properties[key] = value;
+        }
         Configure(builder);
         builder.AddSiloBuilderConfigurator<TestSiloConfigurator>();
         builder.AddClientBuilderConfigurator<TestClientConfigurator>();

@@ -6,12 +6,11 @@ using LeadGrains.Silo.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Time.Testing;
 using Microsoft.Extensions.DependencyInjection;
-using Orleans.Configuration;
 using Orleans.TestingHost;
 
 namespace LeadGrains.Cluster.Tests.Infrastructure;
 
-/// <summary>The production silo configuration (mutual TLS included), with membership timings shortened so a killed silo is noticed in seconds.</summary>
+/// <summary>The production silo configuration (mutual TLS included); the fixture sets the membership timings (<see cref="ClusterFixture.QuickFailureDetection"/>).</summary>
 public sealed class TestSiloConfigurator : ISiloConfigurator
 {
     /// <summary>Seals the webhook secrets the tests' providers get (32 bytes, base64), unless a test names its own keys.</summary>
@@ -38,13 +37,5 @@ public sealed class TestSiloConfigurator : ISiloConfigurator
                     AutoAdvanceAmount = TimeSpan.FromMicroseconds(1),
                 });
         }
-        siloBuilder.Configure<ClusterMembershipOptions>(o =>
-        {
-            o.ProbeTimeout = TimeSpan.FromMilliseconds(500);
-            o.NumMissedProbesLimit = 2;
-            o.NumVotesForDeathDeclaration = 1;
-            o.IAmAliveTablePublishTimeout = TimeSpan.FromSeconds(2);
-            o.TableRefreshTimeout = TimeSpan.FromSeconds(1);
-        });
     }
 }

@@ -1,0 +1,17 @@
+namespace LeadGrains.Cluster.Tests.Foundation;
+
+/// <summary>A grain that says which silo it lives on, and asks another grain the same: a call that may cross between silos.</summary>
+public interface ISiloHopGrain : IGrainWithGuidKey
+{
+    Task<string> Silo();
+
+    /// <summary>The silo of <paramref name="other"/>, asked by this grain (silo to silo when they live apart).</summary>
+    Task<string> SiloOf(Guid other);
+}
+
+public sealed class SiloHopGrain : Grain, ISiloHopGrain
+{
+    public Task<string> Silo() => Task.FromResult(RuntimeIdentity);
+
+    public Task<string> SiloOf(Guid other) => GrainFactory.GetGrain<ISiloHopGrain>(other).Silo();
+}
