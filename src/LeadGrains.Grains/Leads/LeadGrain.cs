@@ -39,10 +39,7 @@ public sealed class LeadGrain(
     {
         if (_lead is not null)
         {
-            // Another workspace's lead id is answered as taken, never as "already submitted": that would reveal it.
-            return _lead.WorkspaceId == submission.WorkspaceId
-                ? new SubmitResult(SubmitOutcome.AlreadySubmitted, LeadId, _lead.Status, null, NoErrors)
-                : new SubmitResult(SubmitOutcome.Invalid, LeadId, "", null, new Dictionary<string, string[]> { ["lead_id"] = ["is taken."] });
+            return AlreadyStored(submission);
         }
         var contact = submission.Contact;
         var attributes = submission.Attributes;
@@ -60,11 +57,20 @@ public sealed class LeadGrain(
         }
         var phone = ContactNormalization.NormalizePhoneE164(contact!.Phone)!;
         var hash = DedupeHash.Compute(contact.Email, contact.Phone, submission.NicheId);
-        var (lead, duplicateOf) = await store.Insert(LeadId, submission, hash, phone, clock.GetUtcNow());
+        var (lead, duplicateOf, stored) = await store.Insert(LeadId, submission, hash, phone, clock.GetUtcNow());
         _lead = lead;
+        if (!stored)
+        {
+            return AlreadyStored(submission);
+        }
         telemetry.LeadSubmitted(duplicateOf is null ? "accepted" : "duplicate");
         return new SubmitResult(duplicateOf is null ? SubmitOutcome.Accepted : SubmitOutcome.Duplicate, LeadId, lead.Status, duplicateOf, NoErrors);
     }
+
+    /// <summary>The answer for a lead id already stored. Another workspace's is taken, never "already submitted": that would reveal it.</summary>
+    private SubmitResult AlreadyStored(LeadSubmission submission) => _lead!.WorkspaceId == submission.WorkspaceId
+        ? new SubmitResult(SubmitOutcome.AlreadySubmitted, LeadId, _lead.Status, null, NoErrors)
+        : new SubmitResult(SubmitOutcome.Invalid, LeadId, "", null, new Dictionary<string, string[]> { ["lead_id"] = ["is taken."] });
 
     public async Task<LeadCommandResult> Approve(string actor)
     {

@@ -34,8 +34,10 @@ public sealed class LeadStore(NpgsqlDataSource db)
     /// <summary>
     /// Stores the lead as pending, or as duplicate of the earliest lead with the same hash within the
     /// dedupe window. An advisory lock on the hash serializes concurrent submissions of the same contact.
+    /// A lead already stored under this id is answered as it is (<c>Stored</c> false): a caller whose
+    /// earlier try committed without an answer (its silo died, a second activation) must not fail on it.
     /// </summary>
-    public async Task<(LeadRow Lead, Guid? DuplicateOf)> Insert(Guid leadId, LeadSubmission submission, string dedupeHash, string phoneE164, DateTimeOffset now)
+    public async Task<(LeadRow Lead, Guid? DuplicateOf, bool Stored)> Insert(Guid leadId, LeadSubmission submission, string dedupeHash, string phoneE164, DateTimeOffset now)
     {
         await using var connection = await db.OpenConnectionAsync();
         await using var transaction = await connection.BeginTransactionAsync();
@@ -51,11 +53,12 @@ public sealed class LeadStore(NpgsqlDataSource db)
         // Names and attributes are stored in Unicode NFC, so "é" sent as e + a combining accent is the
         // same text as "é" sent as one code point. PostgreSQL composes them: these processes run
         // without ICU (InvariantGlobalization), where .NET's string.Normalize leaves text as it is.
-        var lead = await connection.QuerySingleAsync<LeadRow>($"""
+        var lead = await connection.QuerySingleOrDefaultAsync<LeadRow>($"""
             INSERT INTO leads (id, workspace_id, niche_id, status, first_name, last_name, email, phone, state, zip, amount_cents,
                                attributes, dedupe_hash, consumer_hash, duplicate_of, created_at, expires_at, updated_at)
             VALUES (@leadId, @WorkspaceId, @NicheId, @status, normalize(@FirstName, NFC), normalize(@LastName, NFC), @email, @phoneE164,
                     @state, @Zip, @AmountCents, normalize(@attributesJson::jsonb::text, NFC)::jsonb, @dedupeHash, @consumerHash, @duplicateOf, @now, @expiresAt, @now)
+            ON CONFLICT (id) DO NOTHING
             RETURNING {Columns}
             """, new
         {
@@ -66,9 +69,15 @@ public sealed class LeadStore(NpgsqlDataSource db)
             attributesJson = JsonSerializer.Serialize(attributes.Extra ?? new Dictionary<string, string>()),
             dedupeHash, consumerHash = DedupeHash.ForConsumer(contact.Email, contact.Phone), duplicateOf, now, expiresAt = now + LeadRetention.Ttl,
         }, transaction);
+        if (lead is null)
+        {
+            var stored = await connection.QuerySingleAsync<LeadRow>($"SELECT {Columns} FROM leads WHERE id = @leadId", new { leadId }, transaction);
+            await transaction.CommitAsync();
+            return (stored, null, false);
+        }
         await Audit(connection, transaction, lead, "system", "lead.submitted", new { status, duplicate_of = duplicateOf }, now);
         await transaction.CommitAsync();
-        return (lead, duplicateOf);
+        return (lead, duplicateOf, true);
     }
 
     /// <summary>
