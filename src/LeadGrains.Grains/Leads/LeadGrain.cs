@@ -63,8 +63,10 @@ public sealed class LeadGrain(
         {
             return AlreadyStored(submission);
         }
-        telemetry.LeadSubmitted(duplicateOf is null ? "accepted" : "duplicate");
-        return new SubmitResult(duplicateOf is null ? SubmitOutcome.Accepted : SubmitOutcome.Duplicate, LeadId, lead.Status, duplicateOf, NoErrors);
+        // A duplicate of no lead here: a consumer routing bound to another workspace.
+        var duplicate = lead.Status == LeadStatus.Duplicate;
+        telemetry.LeadSubmitted(duplicate ? "duplicate" : "accepted");
+        return new SubmitResult(duplicate ? SubmitOutcome.Duplicate : SubmitOutcome.Accepted, LeadId, lead.Status, duplicateOf, NoErrors);
     }
 
     /// <summary>The answer for a lead id already stored. Another workspace's is taken, never "already submitted": that would reveal it.</summary>

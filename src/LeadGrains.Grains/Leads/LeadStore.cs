@@ -34,6 +34,10 @@ public sealed class LeadStore(NpgsqlDataSource db)
     /// <summary>
     /// Stores the lead as pending, or as duplicate of the earliest lead with the same hash within the
     /// dedupe window. An advisory lock on the hash serializes concurrent submissions of the same contact.
+    /// The consumer's lock, the one decide_routing takes, serializes it with routings of the same
+    /// consumer: with the platform-wide routing scope, a consumer routing has bound or routed to another
+    /// workspace within the routing window is stored as a duplicate (of no lead this workspace may see),
+    /// and a routing decided after this intake sees this lead.
     /// A lead already stored under this id is answered as it is (<c>Stored</c> false): a caller whose
     /// earlier try committed without an answer (its silo died, a second activation) must not fail on it.
     /// </summary>
@@ -41,14 +45,22 @@ public sealed class LeadStore(NpgsqlDataSource db)
     {
         await using var connection = await db.OpenConnectionAsync();
         await using var transaction = await connection.BeginTransactionAsync();
-        await connection.ExecuteAsync("SELECT pg_advisory_xact_lock(hashtextextended(@dedupeHash, 0))", new { dedupeHash }, transaction);
-        var duplicateOf = await connection.QuerySingleOrDefaultAsync<Guid?>("""
-            SELECT id FROM leads
-             WHERE dedupe_hash = @dedupeHash AND status <> 'duplicate' AND created_at > @since
-             ORDER BY created_at LIMIT 1
-            """, new { dedupeHash, since = now - LeadRetention.DedupeWindow }, transaction);
-        var status = duplicateOf is null ? LeadStatus.Pending : LeadStatus.Duplicate;
         var contact = submission.Contact;
+        var consumerHash = DedupeHash.ForConsumer(contact.Email, contact.Phone);
+        // The niche's lock first, then the consumer's (decide_routing takes only the latter): one order, no deadlock.
+        await connection.ExecuteAsync("""
+            SELECT pg_advisory_xact_lock(hashtextextended(@dedupeHash, 0)), pg_advisory_xact_lock(hashtextextended('consumer:' || @consumerHash, 0))
+            """, new { dedupeHash, consumerHash }, transaction);
+        // A statement of its own after the locks, so it reads what their holders committed.
+        var (duplicateOf, routedElsewhere) = await connection.QuerySingleAsync<(Guid?, bool)>("""
+            SELECT (SELECT id FROM leads
+                     WHERE dedupe_hash = @dedupeHash AND status <> 'duplicate' AND created_at > @since
+                     ORDER BY created_at LIMIT 1),
+                   EXISTS (SELECT 1 FROM routing_submissions r, routing_settings s
+                            WHERE r.consumer_hash = @consumerHash AND r.status IN ('deciding', 'routed') AND s.dedupe_scope = 'platform'
+                              AND r.destination_workspace_id <> @WorkspaceId AND r.created_at > @now - make_interval(days => s.dedupe_window_days))
+            """, new { dedupeHash, consumerHash, submission.WorkspaceId, since = now - LeadRetention.DedupeWindow, now }, transaction);
+        var status = duplicateOf is null && !routedElsewhere ? LeadStatus.Pending : LeadStatus.Duplicate;
         var attributes = submission.Attributes;
         // Names and attributes are stored in Unicode NFC, so "é" sent as e + a combining accent is the
         // same text as "é" sent as one code point. PostgreSQL composes them: these processes run
@@ -67,7 +79,7 @@ public sealed class LeadStore(NpgsqlDataSource db)
             email = ContactNormalization.NormalizeEmail(contact.Email), phoneE164,
             state = attributes.State.Trim().ToUpperInvariant(), Zip = attributes.Zip?.Trim(), attributes.AmountCents,
             attributesJson = JsonSerializer.Serialize(attributes.Extra ?? new Dictionary<string, string>()),
-            dedupeHash, consumerHash = DedupeHash.ForConsumer(contact.Email, contact.Phone), duplicateOf, now, expiresAt = now + LeadRetention.Ttl,
+            dedupeHash, consumerHash, duplicateOf, now, expiresAt = now + LeadRetention.Ttl,
         }, transaction);
         if (lead is null)
         {
@@ -75,7 +87,8 @@ public sealed class LeadStore(NpgsqlDataSource db)
             await transaction.CommitAsync();
             return (stored, null, false);
         }
-        await Audit(connection, transaction, lead, "system", "lead.submitted", new { status, duplicate_of = duplicateOf }, now);
+        await Audit(connection, transaction, lead, "system", "lead.submitted",
+            routedElsewhere && duplicateOf is null ? new { status, routed_elsewhere = true } : (object)new { status, duplicate_of = duplicateOf }, now);
         await transaction.CommitAsync();
         return (lead, duplicateOf, true);
     }
