@@ -46,18 +46,18 @@ public sealed class LeadGrain(
         var errors = new Dictionary<string, string[]>(LeadValidation.Validate(
             contact?.FirstName, contact?.LastName, contact?.Email, contact?.Phone, attributes?.State, attributes?.Zip, attributes?.AmountCents,
             attributes?.Extra));
-        if (errors.Count == 0 && !await store.NicheBelongsTo(submission.NicheId, submission.WorkspaceId))
-        {
-            errors["niche_id"] = ["does not name a niche of this workspace."];
-        }
         if (errors.Count > 0)
         {
-            telemetry.LeadSubmitted("invalid");
-            return new SubmitResult(SubmitOutcome.Invalid, LeadId, "", null, errors);
+            return Invalid(errors);
         }
         var phone = ContactNormalization.NormalizePhoneE164(contact!.Phone)!;
         var hash = DedupeHash.Compute(contact.Email, contact.Phone, submission.NicheId);
         var (lead, duplicateOf, stored) = await store.Insert(LeadId, submission, hash, phone, clock.GetUtcNow());
+        if (lead is null)
+        {
+            errors["niche_id"] = ["does not name a niche of this workspace."];
+            return Invalid(errors);
+        }
         _lead = lead;
         if (!stored)
         {
@@ -67,6 +67,12 @@ public sealed class LeadGrain(
         var duplicate = lead.Status == LeadStatus.Duplicate;
         telemetry.LeadSubmitted(duplicate ? "duplicate" : "accepted");
         return new SubmitResult(duplicate ? SubmitOutcome.Duplicate : SubmitOutcome.Accepted, LeadId, lead.Status, duplicateOf, NoErrors);
+    }
+
+    private SubmitResult Invalid(IReadOnlyDictionary<string, string[]> errors)
+    {
+        telemetry.LeadSubmitted("invalid");
+        return new SubmitResult(SubmitOutcome.Invalid, LeadId, "", null, errors);
     }
 
     /// <summary>The answer for a lead id already stored. Another workspace's is taken, never "already submitted": that would reveal it.</summary>

@@ -23,14 +23,6 @@ public sealed class LeadStore(NpgsqlDataSource db)
         return rows.ToDictionary(row => row.Id);
     }
 
-    /// <summary>True when the niche exists in the workspace.</summary>
-    public async Task<bool> NicheBelongsTo(Guid nicheId, Guid workspaceId)
-    {
-        await using var connection = await db.OpenConnectionAsync();
-        return await connection.ExecuteScalarAsync<bool>(
-            "SELECT EXISTS (SELECT 1 FROM niches WHERE id = @nicheId AND workspace_id = @workspaceId)", new { nicheId, workspaceId });
-    }
-
     /// <summary>
     /// Stores the lead as pending, or as duplicate of the earliest lead with the same hash within the
     /// dedupe window. An advisory lock on the hash serializes concurrent submissions of the same contact.
@@ -40,8 +32,10 @@ public sealed class LeadStore(NpgsqlDataSource db)
     /// and a routing decided after this intake sees this lead.
     /// A lead already stored under this id is answered as it is (<c>Stored</c> false): a caller whose
     /// earlier try committed without an answer (its silo died, a second activation) must not fail on it.
+    /// No lead (null) when the niche is not the workspace's. Four round trips: the locks, the checks,
+    /// the lead with its audit row, the commit.
     /// </summary>
-    public async Task<(LeadRow Lead, Guid? DuplicateOf, bool Stored)> Insert(Guid leadId, LeadSubmission submission, string dedupeHash, string phoneE164, DateTimeOffset now)
+    public async Task<(LeadRow? Lead, Guid? DuplicateOf, bool Stored)> Insert(Guid leadId, LeadSubmission submission, string dedupeHash, string phoneE164, DateTimeOffset now)
     {
         await using var connection = await db.OpenConnectionAsync();
         await using var transaction = await connection.BeginTransactionAsync();
@@ -52,26 +46,38 @@ public sealed class LeadStore(NpgsqlDataSource db)
             SELECT pg_advisory_xact_lock(hashtextextended(@dedupeHash, 0)), pg_advisory_xact_lock(hashtextextended('consumer:' || @consumerHash, 0))
             """, new { dedupeHash, consumerHash }, transaction);
         // A statement of its own after the locks, so it reads what their holders committed.
-        var (duplicateOf, routedElsewhere) = await connection.QuerySingleAsync<(Guid?, bool)>("""
+        var (duplicateOf, routedElsewhere, nicheOfWorkspace) = await connection.QuerySingleAsync<(Guid?, bool, bool)>("""
             SELECT (SELECT id FROM leads
                      WHERE dedupe_hash = @dedupeHash AND status <> 'duplicate' AND created_at > @since
                      ORDER BY created_at LIMIT 1),
                    EXISTS (SELECT 1 FROM routing_submissions r, routing_settings s
                             WHERE r.consumer_hash = @consumerHash AND r.status IN ('deciding', 'routed') AND s.dedupe_scope = 'platform'
-                              AND r.destination_workspace_id <> @WorkspaceId AND r.created_at > @now - make_interval(days => s.dedupe_window_days))
-            """, new { dedupeHash, consumerHash, submission.WorkspaceId, since = now - LeadRetention.DedupeWindow, now }, transaction);
+                              AND r.destination_workspace_id <> @WorkspaceId AND r.created_at > @now - make_interval(days => s.dedupe_window_days)),
+                   EXISTS (SELECT 1 FROM niches WHERE id = @NicheId AND workspace_id = @WorkspaceId)
+            """, new { dedupeHash, consumerHash, submission.WorkspaceId, submission.NicheId, since = now - LeadRetention.DedupeWindow, now }, transaction);
+        if (!nicheOfWorkspace)
+        {
+            await transaction.RollbackAsync();
+            return (null, null, false);
+        }
         var status = duplicateOf is null && !routedElsewhere ? LeadStatus.Pending : LeadStatus.Duplicate;
         var attributes = submission.Attributes;
         // Names and attributes are stored in Unicode NFC, so "é" sent as e + a combining accent is the
         // same text as "é" sent as one code point. PostgreSQL composes them: these processes run
         // without ICU (InvariantGlobalization), where .NET's string.Normalize leaves text as it is.
+        var audited = routedElsewhere && duplicateOf is null ? new { status, routed_elsewhere = true } : (object)new { status, duplicate_of = duplicateOf };
         var lead = await connection.QuerySingleOrDefaultAsync<LeadRow>($"""
-            INSERT INTO leads (id, workspace_id, niche_id, status, first_name, last_name, email, phone, state, zip, amount_cents,
-                               attributes, dedupe_hash, consumer_hash, duplicate_of, created_at, expires_at, updated_at)
-            VALUES (@leadId, @WorkspaceId, @NicheId, @status, normalize(@FirstName, NFC), normalize(@LastName, NFC), @email, @phoneE164,
-                    @state, @Zip, @AmountCents, normalize(@attributesJson::jsonb::text, NFC)::jsonb, @dedupeHash, @consumerHash, @duplicateOf, @now, @expiresAt, @now)
-            ON CONFLICT (id) DO NOTHING
-            RETURNING {Columns}
+            WITH lead AS (
+                INSERT INTO leads (id, workspace_id, niche_id, status, first_name, last_name, email, phone, state, zip, amount_cents,
+                                   attributes, dedupe_hash, consumer_hash, duplicate_of, created_at, expires_at, updated_at)
+                VALUES (@leadId, @WorkspaceId, @NicheId, @status, normalize(@FirstName, NFC), normalize(@LastName, NFC), @email, @phoneE164,
+                        @state, @Zip, @AmountCents, normalize(@attributesJson::jsonb::text, NFC)::jsonb, @dedupeHash, @consumerHash, @duplicateOf, @now, @expiresAt, @now)
+                ON CONFLICT (id) DO NOTHING
+                RETURNING *),
+            audit AS (
+                INSERT INTO audit_log (workspace_id, actor, action, lead_id, target_type, target_id, metadata, created_at)
+                SELECT workspace_id, 'system', 'lead.submitted', id, 'lead', id::text, @metadata::jsonb, @now FROM lead)
+            SELECT {Columns} FROM lead
             """, new
         {
             leadId, submission.WorkspaceId, submission.NicheId, status,
@@ -79,7 +85,7 @@ public sealed class LeadStore(NpgsqlDataSource db)
             email = ContactNormalization.NormalizeEmail(contact.Email), phoneE164,
             state = attributes.State.Trim().ToUpperInvariant(), Zip = attributes.Zip?.Trim(), attributes.AmountCents,
             attributesJson = JsonSerializer.Serialize(attributes.Extra ?? new Dictionary<string, string>()),
-            dedupeHash, consumerHash, duplicateOf, now, expiresAt = now + LeadRetention.Ttl,
+            dedupeHash, consumerHash, duplicateOf, now, expiresAt = now + LeadRetention.Ttl, metadata = JsonSerializer.Serialize(audited),
         }, transaction);
         if (lead is null)
         {
@@ -87,8 +93,6 @@ public sealed class LeadStore(NpgsqlDataSource db)
             await transaction.CommitAsync();
             return (stored, null, false);
         }
-        await Audit(connection, transaction, lead, "system", "lead.submitted",
-            routedElsewhere && duplicateOf is null ? new { status, routed_elsewhere = true } : (object)new { status, duplicate_of = duplicateOf }, now);
         await transaction.CommitAsync();
         return (lead, duplicateOf, true);
     }
