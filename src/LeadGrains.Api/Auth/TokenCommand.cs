@@ -43,9 +43,10 @@ public static class TokenCommand
             error.WriteLine($"--role is required, one or more of: {string.Join(", ", Roles.All)}");
             return 2;
         }
-        if (workspace is null && roles.Any(r => r != Roles.PlatformAdmin))
+        // The platform's roles (its admins and ops, and routing's platform sources) speak for no workspace.
+        if (workspace is null && roles.Any(r => !Roles.Platform.Contains(r) && r != Roles.PlatformSource))
         {
-            error.WriteLine("--workspace is required for every role but platform_admin");
+            error.WriteLine($"--workspace is required for every role but {Roles.PlatformAdmin}, {Roles.PlatformOps} and {Roles.PlatformSource}");
             return 2;
         }
         if (minutes < 1 || TimeSpan.FromMinutes(minutes) > options.MaxTokenAge)

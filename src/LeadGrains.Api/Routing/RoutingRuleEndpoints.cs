@@ -1,3 +1,4 @@
+using LeadGrains.Api.Audit;
 using LeadGrains.Api.Auth;
 using LeadGrains.Api.Errors;
 using LeadGrains.Api.Json;
@@ -8,7 +9,10 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace LeadGrains.Api.Routing;
 
-/// <summary>Routing rules, the dry run and the dedupe settings, kept by platform administrators.</summary>
+/// <summary>
+/// Routing rules, the dry run and the dedupe settings, kept by platform administrators. Every change is
+/// audited with its actor, as a platform row (no workspace), with the rule or settings before and after.
+/// </summary>
 public static class RoutingRuleEndpoints
 {
     public static void MapRoutingRuleEndpoints(this IEndpointRouteBuilder app)
@@ -26,6 +30,10 @@ public static class RoutingRuleEndpoints
             .WithSummary("Replace a routing rule (condition, priority, destination, on/off); every field is required, as on creation")
             .RequireAuthorization(Policies.Platform).Accepts<RoutingRuleRequest>("application/json")
             .Produces<RoutingRuleResponse>().WithBodyProblems().WithNotFound();
+        routing.MapDelete("/rules/{rule_id}", Delete).WithName("deleteRoutingRule")
+            .WithSummary("Delete a routing rule no submission was decided by (409 for one that was: disable it instead)")
+            .RequireAuthorization(Policies.Platform).Produces(StatusCodes.Status204NoContent).WithQueryProblems().WithNotFound()
+            .ProducesProblem(StatusCodes.Status409Conflict, Problems.ContentType);
         routing.MapPost("/dry-run", DryRun).WithName("dryRunRouting")
             .WithSummary("Which rule a lead with these attributes would match and why: every rule tried up to the match, with the values it saw; nothing is stored")
             .RequireAuthorization(Policies.PlatformRead).Accepts<DryRunRequest>("application/json").Produces<DryRunResponse>().WithBodyProblems();
@@ -48,17 +56,36 @@ public static class RoutingRuleEndpoints
     private static async Task<RoutingRuleResponse> Get(HttpContext http, RoutingRuleStore rules, [FromRoute(Name = "rule_id")] string ruleId) =>
         await rules.Find(Query.Id("rule_id", ruleId), http.RequestAborted) ?? throw ApiProblemException.NotFound("routing rule");
 
-    private static async Task<IResult> Create(HttpContext http, RoutingRuleStore rules, TimeProvider clock)
+    private static async Task<IResult> Create(HttpContext http, RoutingRuleStore rules, AuditLog audit, TimeProvider clock)
     {
         var rule = await Save(http, rules, clock, Guid.CreateVersion7());
+        await audit.Write(null, http.User.Actor(), "routing_rule.created", "routing_rule", rule.RuleId, new { after = rule });
         return Results.Created($"/api/v1/platform/routing/rules/{rule.RuleId}", rule);
     }
 
-    private static async Task<RoutingRuleResponse> Update(HttpContext http, RoutingRuleStore rules, TimeProvider clock, [FromRoute(Name = "rule_id")] string ruleId)
+    private static async Task<RoutingRuleResponse> Update(HttpContext http, RoutingRuleStore rules, AuditLog audit, TimeProvider clock,
+        [FromRoute(Name = "rule_id")] string ruleId)
     {
         var id = Query.Id("rule_id", ruleId);
-        _ = await rules.Find(id, http.RequestAborted) ?? throw ApiProblemException.NotFound("routing rule");
-        return await Save(http, rules, clock, id);
+        var before = await rules.Find(id, http.RequestAborted) ?? throw ApiProblemException.NotFound("routing rule");
+        var after = await Save(http, rules, clock, id);
+        // Turning a rule on or off is the change operators look for: it gets an action of its own.
+        var action = before.Enabled == after.Enabled ? "routing_rule.updated" : after.Enabled ? "routing_rule.enabled" : "routing_rule.disabled";
+        await audit.Write(null, http.User.Actor(), action, "routing_rule", id, new Change<RoutingRuleResponse>(before, after));
+        return after;
+    }
+
+    private static async Task<IResult> Delete(HttpContext http, RoutingRuleStore rules, AuditLog audit, [FromRoute(Name = "rule_id")] string ruleId)
+    {
+        var id = Query.Id("rule_id", ruleId);
+        var (deleted, inUse) = await rules.Delete(id, http.RequestAborted);
+        if (inUse)
+        {
+            throw ApiProblemException.Conflict("Submissions were decided by this rule; disable it instead (PUT with enabled false).");
+        }
+        _ = deleted ?? throw ApiProblemException.NotFound("routing rule");
+        await audit.Write(null, http.User.Actor(), "routing_rule.deleted", "routing_rule", id, new { before = deleted });
+        return Results.NoContent();
     }
 
     private static async Task<RoutingRuleResponse> Save(HttpContext http, RoutingRuleStore rules, TimeProvider clock, Guid ruleId)
@@ -113,7 +140,7 @@ public static class RoutingRuleEndpoints
 
     private static async Task<RoutingSettingsResponse> Settings(HttpContext http, RoutingRuleStore rules) => await rules.Settings(http.RequestAborted);
 
-    private static async Task<RoutingSettingsResponse> SaveSettings(HttpContext http, RoutingRuleStore rules, TimeProvider clock)
+    private static async Task<RoutingSettingsResponse> SaveSettings(HttpContext http, RoutingRuleStore rules, AuditLog audit, TimeProvider clock)
     {
         var body = await JsonBody.Read<RoutingSettingsRequest>(http);
         var current = await rules.Settings(http.RequestAborted);
@@ -128,21 +155,26 @@ public static class RoutingRuleEndpoints
             throw ApiProblemException.Validation("dedupe_window_days", "must be 1-365.");
         }
         await rules.SaveSettings(scope, days, clock.GetUtcNow(), http.RequestAborted);
-        return await rules.Settings(http.RequestAborted);
+        var after = await rules.Settings(http.RequestAborted);
+        await audit.Write(null, http.User.Actor(), "routing_settings.updated", "routing_settings", "platform", new Change<RoutingSettingsResponse>(current, after));
+        return after;
     }
 
-    private static Task<RoutingSettingsResponse> Close(HttpContext http, RoutingRuleStore rules, TimeProvider clock, [FromRoute(Name = "workspace_id")] string workspaceId) =>
-        SetOpen(http, rules, clock, workspaceId, open: false);
+    private static Task<RoutingSettingsResponse> Close(HttpContext http, RoutingRuleStore rules, AuditLog audit, TimeProvider clock,
+        [FromRoute(Name = "workspace_id")] string workspaceId) => SetOpen(http, rules, audit, clock, workspaceId, open: false);
 
-    private static Task<RoutingSettingsResponse> Open(HttpContext http, RoutingRuleStore rules, TimeProvider clock, [FromRoute(Name = "workspace_id")] string workspaceId) =>
-        SetOpen(http, rules, clock, workspaceId, open: true);
+    private static Task<RoutingSettingsResponse> Open(HttpContext http, RoutingRuleStore rules, AuditLog audit, TimeProvider clock,
+        [FromRoute(Name = "workspace_id")] string workspaceId) => SetOpen(http, rules, audit, clock, workspaceId, open: true);
 
-    private static async Task<RoutingSettingsResponse> SetOpen(HttpContext http, RoutingRuleStore rules, TimeProvider clock, string workspaceId, bool open)
+    private static async Task<RoutingSettingsResponse> SetOpen(HttpContext http, RoutingRuleStore rules, AuditLog audit, TimeProvider clock, string workspaceId,
+        bool open)
     {
-        if (!await rules.SetDestinationOpen(Query.Id("workspace_id", workspaceId), open, clock.GetUtcNow(), http.RequestAborted))
+        var id = Query.Id("workspace_id", workspaceId);
+        if (!await rules.SetDestinationOpen(id, open, clock.GetUtcNow(), http.RequestAborted))
         {
             throw ApiProblemException.NotFound("workspace");
         }
+        await audit.Write(null, http.User.Actor(), open ? "routing_destination.opened" : "routing_destination.closed", "workspace", id);
         return await rules.Settings(http.RequestAborted);
     }
 }

@@ -49,6 +49,24 @@ public sealed class RoutingRuleStore(NpgsqlDataSource db)
             """, new { ruleId, name, condition = condition.Text, priority, workspaceId, nicheId, enabled, now }, cancellationToken: cancellationToken));
     }
 
+    /// <summary>
+    /// Deletes the rule and returns it; <c>InUse</c> when a submission was decided by it (the submission
+    /// keeps naming its rule), and neither when there is no such rule.
+    /// </summary>
+    public async Task<(RoutingRuleResponse? Deleted, bool InUse)> Delete(Guid ruleId, CancellationToken cancellationToken)
+    {
+        await using var connection = await db.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            return (await connection.QuerySingleOrDefaultAsync<RoutingRuleResponse>(new CommandDefinition(
+                $"DELETE FROM routing_rules WHERE id = @ruleId RETURNING {Columns}", new { ruleId }, cancellationToken: cancellationToken)), false);
+        }
+        catch (PostgresException error) when (error.SqlState == PostgresErrorCodes.ForeignKeyViolation)
+        {
+            return (null, true);
+        }
+    }
+
     public async Task<RoutingSettingsResponse> Settings(CancellationToken cancellationToken)
     {
         await using var connection = await db.OpenConnectionAsync(cancellationToken);

@@ -39,32 +39,46 @@ public sealed class LeadGrain(
     {
         if (_lead is not null)
         {
-            // Another workspace's lead id is answered as taken, never as "already submitted": that would reveal it.
-            return _lead.WorkspaceId == submission.WorkspaceId
-                ? new SubmitResult(SubmitOutcome.AlreadySubmitted, LeadId, _lead.Status, null, NoErrors)
-                : new SubmitResult(SubmitOutcome.Invalid, LeadId, "", null, new Dictionary<string, string[]> { ["lead_id"] = ["is taken."] });
+            return AlreadyStored(submission);
         }
         var contact = submission.Contact;
         var attributes = submission.Attributes;
         var errors = new Dictionary<string, string[]>(LeadValidation.Validate(
             contact?.FirstName, contact?.LastName, contact?.Email, contact?.Phone, attributes?.State, attributes?.Zip, attributes?.AmountCents,
             attributes?.Extra));
-        if (errors.Count == 0 && !await store.NicheBelongsTo(submission.NicheId, submission.WorkspaceId))
-        {
-            errors["niche_id"] = ["does not name a niche of this workspace."];
-        }
         if (errors.Count > 0)
         {
-            telemetry.LeadSubmitted("invalid");
-            return new SubmitResult(SubmitOutcome.Invalid, LeadId, "", null, errors);
+            return Invalid(errors);
         }
         var phone = ContactNormalization.NormalizePhoneE164(contact!.Phone)!;
         var hash = DedupeHash.Compute(contact.Email, contact.Phone, submission.NicheId);
-        var (lead, duplicateOf) = await store.Insert(LeadId, submission, hash, phone, clock.GetUtcNow());
+        var (lead, duplicateOf, stored) = await store.Insert(LeadId, submission, hash, phone, clock.GetUtcNow());
+        if (lead is null)
+        {
+            errors["niche_id"] = ["does not name a niche of this workspace."];
+            return Invalid(errors);
+        }
         _lead = lead;
-        telemetry.LeadSubmitted(duplicateOf is null ? "accepted" : "duplicate");
-        return new SubmitResult(duplicateOf is null ? SubmitOutcome.Accepted : SubmitOutcome.Duplicate, LeadId, lead.Status, duplicateOf, NoErrors);
+        if (!stored)
+        {
+            return AlreadyStored(submission);
+        }
+        // A duplicate of no lead here: a consumer routing bound to another workspace.
+        var duplicate = lead.Status == LeadStatus.Duplicate;
+        telemetry.LeadSubmitted(duplicate ? "duplicate" : "accepted");
+        return new SubmitResult(duplicate ? SubmitOutcome.Duplicate : SubmitOutcome.Accepted, LeadId, lead.Status, duplicateOf, NoErrors);
     }
+
+    private SubmitResult Invalid(IReadOnlyDictionary<string, string[]> errors)
+    {
+        telemetry.LeadSubmitted("invalid");
+        return new SubmitResult(SubmitOutcome.Invalid, LeadId, "", null, errors);
+    }
+
+    /// <summary>The answer for a lead id already stored. Another workspace's is taken, never "already submitted": that would reveal it.</summary>
+    private SubmitResult AlreadyStored(LeadSubmission submission) => _lead!.WorkspaceId == submission.WorkspaceId
+        ? new SubmitResult(SubmitOutcome.AlreadySubmitted, LeadId, _lead.Status, null, NoErrors)
+        : new SubmitResult(SubmitOutcome.Invalid, LeadId, "", null, new Dictionary<string, string[]> { ["lead_id"] = ["is taken."] });
 
     public async Task<LeadCommandResult> Approve(string actor)
     {

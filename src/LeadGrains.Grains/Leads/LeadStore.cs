@@ -23,40 +23,61 @@ public sealed class LeadStore(NpgsqlDataSource db)
         return rows.ToDictionary(row => row.Id);
     }
 
-    /// <summary>True when the niche exists in the workspace.</summary>
-    public async Task<bool> NicheBelongsTo(Guid nicheId, Guid workspaceId)
-    {
-        await using var connection = await db.OpenConnectionAsync();
-        return await connection.ExecuteScalarAsync<bool>(
-            "SELECT EXISTS (SELECT 1 FROM niches WHERE id = @nicheId AND workspace_id = @workspaceId)", new { nicheId, workspaceId });
-    }
-
     /// <summary>
     /// Stores the lead as pending, or as duplicate of the earliest lead with the same hash within the
     /// dedupe window. An advisory lock on the hash serializes concurrent submissions of the same contact.
+    /// The consumer's lock, the one decide_routing takes, serializes it with routings of the same
+    /// consumer: with the platform-wide routing scope, a consumer routing has bound or routed to another
+    /// workspace within the routing window is stored as a duplicate (of no lead this workspace may see),
+    /// and a routing decided after this intake sees this lead.
+    /// A lead already stored under this id is answered as it is (<c>Stored</c> false): a caller whose
+    /// earlier try committed without an answer (its silo died, a second activation) must not fail on it.
+    /// No lead (null) when the niche is not the workspace's. Four round trips: the locks, the checks,
+    /// the lead with its audit row, the commit.
     /// </summary>
-    public async Task<(LeadRow Lead, Guid? DuplicateOf)> Insert(Guid leadId, LeadSubmission submission, string dedupeHash, string phoneE164, DateTimeOffset now)
+    public async Task<(LeadRow? Lead, Guid? DuplicateOf, bool Stored)> Insert(Guid leadId, LeadSubmission submission, string dedupeHash, string phoneE164, DateTimeOffset now)
     {
         await using var connection = await db.OpenConnectionAsync();
         await using var transaction = await connection.BeginTransactionAsync();
-        await connection.ExecuteAsync("SELECT pg_advisory_xact_lock(hashtextextended(@dedupeHash, 0))", new { dedupeHash }, transaction);
-        var duplicateOf = await connection.QuerySingleOrDefaultAsync<Guid?>("""
-            SELECT id FROM leads
-             WHERE dedupe_hash = @dedupeHash AND status <> 'duplicate' AND created_at > @since
-             ORDER BY created_at LIMIT 1
-            """, new { dedupeHash, since = now - LeadRetention.DedupeWindow }, transaction);
-        var status = duplicateOf is null ? LeadStatus.Pending : LeadStatus.Duplicate;
         var contact = submission.Contact;
+        var consumerHash = DedupeHash.ForConsumer(contact.Email, contact.Phone);
+        // The niche's lock first, then the consumer's (decide_routing takes only the latter): one order, no deadlock.
+        await connection.ExecuteAsync("""
+            SELECT pg_advisory_xact_lock(hashtextextended(@dedupeHash, 0)), pg_advisory_xact_lock(hashtextextended('consumer:' || @consumerHash, 0))
+            """, new { dedupeHash, consumerHash }, transaction);
+        // A statement of its own after the locks, so it reads what their holders committed.
+        var (duplicateOf, routedElsewhere, nicheOfWorkspace) = await connection.QuerySingleAsync<(Guid?, bool, bool)>("""
+            SELECT (SELECT id FROM leads
+                     WHERE dedupe_hash = @dedupeHash AND status <> 'duplicate' AND created_at > @since
+                     ORDER BY created_at LIMIT 1),
+                   EXISTS (SELECT 1 FROM routing_submissions r, routing_settings s
+                            WHERE r.consumer_hash = @consumerHash AND r.status IN ('deciding', 'routed') AND s.dedupe_scope = 'platform'
+                              AND r.destination_workspace_id <> @WorkspaceId AND r.created_at > @now - make_interval(days => s.dedupe_window_days)),
+                   EXISTS (SELECT 1 FROM niches WHERE id = @NicheId AND workspace_id = @WorkspaceId)
+            """, new { dedupeHash, consumerHash, submission.WorkspaceId, submission.NicheId, since = now - LeadRetention.DedupeWindow, now }, transaction);
+        if (!nicheOfWorkspace)
+        {
+            await transaction.RollbackAsync();
+            return (null, null, false);
+        }
+        var status = duplicateOf is null && !routedElsewhere ? LeadStatus.Pending : LeadStatus.Duplicate;
         var attributes = submission.Attributes;
         // Names and attributes are stored in Unicode NFC, so "é" sent as e + a combining accent is the
         // same text as "é" sent as one code point. PostgreSQL composes them: these processes run
         // without ICU (InvariantGlobalization), where .NET's string.Normalize leaves text as it is.
-        var lead = await connection.QuerySingleAsync<LeadRow>($"""
-            INSERT INTO leads (id, workspace_id, niche_id, status, first_name, last_name, email, phone, state, zip, amount_cents,
-                               attributes, dedupe_hash, consumer_hash, duplicate_of, created_at, expires_at, updated_at)
-            VALUES (@leadId, @WorkspaceId, @NicheId, @status, normalize(@FirstName, NFC), normalize(@LastName, NFC), @email, @phoneE164,
-                    @state, @Zip, @AmountCents, normalize(@attributesJson::jsonb::text, NFC)::jsonb, @dedupeHash, @consumerHash, @duplicateOf, @now, @expiresAt, @now)
-            RETURNING {Columns}
+        var audited = routedElsewhere && duplicateOf is null ? new { status, routed_elsewhere = true } : (object)new { status, duplicate_of = duplicateOf };
+        var lead = await connection.QuerySingleOrDefaultAsync<LeadRow>($"""
+            WITH lead AS (
+                INSERT INTO leads (id, workspace_id, niche_id, status, first_name, last_name, email, phone, state, zip, amount_cents,
+                                   attributes, dedupe_hash, consumer_hash, duplicate_of, created_at, expires_at, updated_at)
+                VALUES (@leadId, @WorkspaceId, @NicheId, @status, normalize(@FirstName, NFC), normalize(@LastName, NFC), @email, @phoneE164,
+                        @state, @Zip, @AmountCents, normalize(@attributesJson::jsonb::text, NFC)::jsonb, @dedupeHash, @consumerHash, @duplicateOf, @now, @expiresAt, @now)
+                ON CONFLICT (id) DO NOTHING
+                RETURNING *),
+            audit AS (
+                INSERT INTO audit_log (workspace_id, actor, action, lead_id, target_type, target_id, metadata, created_at)
+                SELECT workspace_id, 'system', 'lead.submitted', id, 'lead', id::text, @metadata::jsonb, @now FROM lead)
+            SELECT {Columns} FROM lead
             """, new
         {
             leadId, submission.WorkspaceId, submission.NicheId, status,
@@ -64,11 +85,16 @@ public sealed class LeadStore(NpgsqlDataSource db)
             email = ContactNormalization.NormalizeEmail(contact.Email), phoneE164,
             state = attributes.State.Trim().ToUpperInvariant(), Zip = attributes.Zip?.Trim(), attributes.AmountCents,
             attributesJson = JsonSerializer.Serialize(attributes.Extra ?? new Dictionary<string, string>()),
-            dedupeHash, consumerHash = DedupeHash.ForConsumer(contact.Email, contact.Phone), duplicateOf, now, expiresAt = now + LeadRetention.Ttl,
+            dedupeHash, consumerHash, duplicateOf, now, expiresAt = now + LeadRetention.Ttl, metadata = JsonSerializer.Serialize(audited),
         }, transaction);
-        await Audit(connection, transaction, lead, "system", "lead.submitted", new { status, duplicate_of = duplicateOf }, now);
+        if (lead is null)
+        {
+            var stored = await connection.QuerySingleAsync<LeadRow>($"SELECT {Columns} FROM leads WHERE id = @leadId", new { leadId }, transaction);
+            await transaction.CommitAsync();
+            return (stored, null, false);
+        }
         await transaction.CommitAsync();
-        return (lead, duplicateOf);
+        return (lead, duplicateOf, true);
     }
 
     /// <summary>

@@ -28,17 +28,22 @@ public sealed class RoutingStore(NpgsqlDataSource db)
     public async Task<RoutingSubmissionRow> Insert(Guid id, RoutingRequest request, string consumerHash, DateTimeOffset now)
     {
         await using var connection = await db.OpenConnectionAsync();
-        await connection.ExecuteAsync("""
-            INSERT INTO routing_submissions (id, source_kind, source_id, source_reference, consumer_hash, payload, next_attempt_at,
-                                             created_at, expires_at, updated_at)
-            VALUES (@id, @Kind, @SourceId, @reference, @consumerHash, @payload::jsonb, @now, @now, @expiresAt, @now)
-            ON CONFLICT (id) DO NOTHING
+        // One round trip; a row another silo committed after this statement began is not in its snapshot: then it is read again.
+        return await connection.QuerySingleOrDefaultAsync<RoutingSubmissionRow>($"""
+            WITH inserted AS (
+                INSERT INTO routing_submissions (id, source_kind, source_id, source_reference, consumer_hash, payload, next_attempt_at,
+                                                 created_at, expires_at, updated_at)
+                VALUES (@id, @Kind, @SourceId, @reference, @consumerHash, @payload::jsonb, @now, @now, @expiresAt, @now)
+                ON CONFLICT (id) DO NOTHING
+                RETURNING *)
+            SELECT {Columns} FROM inserted
+            UNION ALL
+            SELECT {Columns} FROM routing_submissions WHERE id = @id AND NOT EXISTS (SELECT 1 FROM inserted)
             """, new
         {
             id, request.Source.Kind, SourceId = request.Source.Id, reference = request.SourceReference, consumerHash,
             payload = JsonSerializer.Serialize(new RoutingPayload(request.Contact, request.Attributes)), now, expiresAt = now + LeadRetention.Ttl,
-        });
-        return await connection.QuerySingleAsync<RoutingSubmissionRow>($"SELECT {Columns} FROM routing_submissions WHERE id = @id", new { id });
+        }) ?? await connection.QuerySingleAsync<RoutingSubmissionRow>($"SELECT {Columns} FROM routing_submissions WHERE id = @id", new { id });
     }
 
     /// <summary>False when the workspace is closed to routed leads for now.</summary>

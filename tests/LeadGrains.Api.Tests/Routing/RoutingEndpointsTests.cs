@@ -86,6 +86,45 @@ public sealed class RoutingEndpointsTests(LocalApiHost host)
         Assert.Contains("email", invalid.Text);
     }
 
+    [Fact]
+    public async Task Every_change_of_a_rule_is_audited_with_its_actor_and_a_rule_that_decided_a_submission_cannot_be_deleted()
+    {
+        var partner = await api.Workspace("partner");
+        var destination = await api.Workspace("destination");
+        var niche = (await api.Niche(destination)).Id("niche_id");
+        var admin = api.Tokens.Platform();
+        object Rule(int priority, bool enabled) => new
+        {
+            name = "audited", condition = $"attr('tag') == '{tag}'", priority, destination_workspace_id = destination, destination_niche_id = niche, enabled,
+        };
+
+        var rule = (await ApiDriver.Expect(HttpStatusCode.Created, api.Post("/api/v1/platform/routing/rules", admin, Rule(5, enabled: true)))).Id("rule_id");
+        await ApiDriver.Expect(HttpStatusCode.OK, api.Put($"/api/v1/platform/routing/rules/{rule}", admin, Rule(6, enabled: true)));
+        await ApiDriver.Expect(HttpStatusCode.OK, api.Put($"/api/v1/platform/routing/rules/{rule}", admin, Rule(6, enabled: false)));
+        await ApiDriver.Expect(HttpStatusCode.OK, api.Put($"/api/v1/platform/routing/rules/{rule}", admin, Rule(6, enabled: true)));
+        var unused = (await ApiDriver.Expect(HttpStatusCode.Created, api.Post("/api/v1/platform/routing/rules", admin, Rule(1, enabled: false)))).Id("rule_id");
+        await ApiDriver.Expect(HttpStatusCode.NoContent, api.Send(HttpMethod.Delete, $"/api/v1/platform/routing/rules/{unused}", admin));
+        await ApiDriver.Expect(HttpStatusCode.NotFound, api.Send(HttpMethod.Delete, $"/api/v1/platform/routing/rules/{unused}", admin));
+
+        Assert.Equal("routed", (await ApiDriver.Expect(HttpStatusCode.Accepted, api.Post("/api/v1/routing/leads", api.Tokens.Approver(partner),
+            Body("audited-1", "TX")))).Str("status"));
+        var inUse = await ApiDriver.Expect(HttpStatusCode.Conflict, api.Send(HttpMethod.Delete, $"/api/v1/platform/routing/rules/{rule}", admin));
+        Assert.Contains("disable it instead", inUse.Text);
+
+        var audit = await Db.Query<(string Action, string Actor, string Target, string Metadata, bool Platform)>(host, """
+            SELECT action, actor, target_id, metadata::text, workspace_id IS NULL FROM audit_log
+             WHERE target_type = 'routing_rule' AND target_id IN (@rule, @unused) ORDER BY id
+            """, new { rule = rule.ToString(), unused = unused.ToString() });
+        Assert.Equal(
+            [("routing_rule.created", rule), ("routing_rule.updated", rule), ("routing_rule.disabled", rule), ("routing_rule.enabled", rule),
+             ("routing_rule.created", unused), ("routing_rule.deleted", unused)],
+            audit.Select(a => (a.Action, Guid.Parse(a.Target))));
+        Assert.All(audit, a => Assert.Equal(("test-platform_admin", true), (a.Actor, a.Platform)));
+        Assert.Contains("\"before\"", audit[1].Metadata);                   // an update shows the rule before and after
+        Assert.Contains("\"priority\": 6", audit[1].Metadata);
+        Assert.Contains("\"priority\": 5", audit[1].Metadata);
+    }
+
     [Theory]
     [InlineData("1000000000! > 0")]
     [InlineData("Pow(2, 1000000) > 1")]

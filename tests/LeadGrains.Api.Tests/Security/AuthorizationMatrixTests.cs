@@ -14,7 +14,7 @@ namespace LeadGrains.Api.Tests.Security;
 public sealed class AuthorizationMatrixTests(LocalApiHost host)
 {
     /// <summary>Who may call an endpoint.</summary>
-    public enum Access { Platform, Read, Manage, Intake, Operate, Provider, Dashboard }
+    public enum Access { Platform, Read, Manage, Intake, Operate, Provider, Dashboard, RoutingSource, PlatformRead, PlatformOperate }
 
     /// <summary>
     /// One endpoint: its method and path (placeholders name seeded ids), a body, who may call it, the
@@ -77,9 +77,31 @@ public sealed class AuthorizationMatrixTests(LocalApiHost host)
             new { caps = new { leads_per_month = 1_000_000 } }),
         ["pause own subscription"] = new("POST", "/api/v1/provider/subscriptions/{subscription}/pause", Access.Provider, [200], true),
         ["resume own subscription"] = new("POST", "/api/v1/provider/subscriptions/{subscription}/resume", Access.Provider, [200], true),
+        ["route lead"] = new("POST", "/api/v1/routing/leads", Access.RoutingSource, [202], false, "{routing-body}"),
+        ["list routed leads"] = new("GET", "/api/v1/routing/leads", Access.RoutingSource, [200], false),
+        ["get routed lead"] = new("GET", "/api/v1/routing/leads/{submission}", Access.RoutingSource, [200], true),
+        ["list routing rules"] = new("GET", "/api/v1/platform/routing/rules", Access.PlatformRead, [200], false),
+        ["get routing rule"] = new("GET", "/api/v1/platform/routing/rules/{rule}", Access.PlatformRead, [200], false),
+        ["create routing rule"] = new("POST", "/api/v1/platform/routing/rules", Access.Platform, [201], false, "{rule-body}"),
+        ["update routing rule"] = new("PUT", "/api/v1/platform/routing/rules/{rule}", Access.Platform, [200], false, "{rule-body}"),
+        ["delete routing rule"] = new("DELETE", "/api/v1/platform/routing/rules/{deletable-rule}", Access.Platform, [204], false),
+        ["routing dry run"] = new("POST", "/api/v1/platform/routing/dry-run", Access.PlatformRead, [200], false, new { attributes = new { state = "TX" } }),
+        ["routing settings"] = new("GET", "/api/v1/platform/routing/settings", Access.PlatformRead, [200], false),
+        // An empty body keeps the scope and the window: the matrix changes nothing other tests route by.
+        ["update routing settings"] = new("PUT", "/api/v1/platform/routing/settings", Access.Platform, [200], false, new { }),
+        ["close routing destination"] = new("PUT", "/api/v1/platform/routing/closed-destinations/{closable-workspace}", Access.Platform, [200], false),
+        ["open routing destination"] = new("DELETE", "/api/v1/platform/routing/closed-destinations/{closable-workspace}", Access.Platform, [200], false),
+        ["routing dead letters"] = new("GET", "/api/v1/platform/routing/dead-letters", Access.PlatformRead, [200], false),
+        // The seeded submission is not dead-lettered: a caller past authorization reaches the state check's 409.
+        ["retry routing dead letter"] = new("POST", "/api/v1/platform/routing/dead-letters/{submission}/retry", Access.PlatformOperate, [409], false),
+        ["resolve routing dead letter"] = new("POST", "/api/v1/platform/routing/dead-letters/{submission}/resolve", Access.PlatformOperate, [409], false,
+            new { note = "matrix" }),
+        ["routing log"] = new("GET", "/api/v1/platform/routing/submissions/{submission}/log", Access.PlatformRead, [200], false),
+        ["routing volume"] = new("GET", "/api/v1/platform/routing/reports/volume?by=rule", Access.PlatformRead, [200], false),
     };
 
-    private static readonly string[] GoodCallers = ["platform_admin", "platform_ops", "platform_ops_without_mfa", "admin", "admin_without_mfa", "ops", "ops_without_mfa", "approver", "provider"];
+    private static readonly string[] GoodCallers = ["platform_admin", "platform_ops", "platform_ops_without_mfa", "platform_source", "admin", "admin_without_mfa", "ops",
+        "ops_without_mfa", "approver", "provider"];
     private static readonly string[] BadCallers = ["anonymous", "expired", "wrong_signature", "alg_none", "wrong_audience", "garbage"];
 
     private static bool Allowed(Access access, string caller) => access switch
@@ -90,11 +112,12 @@ public sealed class AuthorizationMatrixTests(LocalApiHost host)
         Access.Intake => caller is "approver" or "admin" or "admin_without_mfa",
         Access.Operate => caller is "admin" or "admin_without_mfa" or "ops" or "ops_without_mfa",
         Access.Provider => caller == "provider",
-        Access.Dashboard => caller is "platform_admin" or "platform_ops" or "platform_ops_without_mfa",
+        Access.Dashboard or Access.PlatformRead or Access.PlatformOperate => caller is "platform_admin" or "platform_ops" or "platform_ops_without_mfa",
+        Access.RoutingSource => caller is "platform_source" or "approver" or "admin" or "admin_without_mfa",
         _ => false,
     };
 
-    private static bool NeedsMfa(Access access) => access is Access.Manage or Access.Operate or Access.Dashboard;
+    private static bool NeedsMfa(Access access) => access is Access.Manage or Access.Operate or Access.Dashboard or Access.PlatformOperate;
 
     /// <summary>The whole matrix: (endpoint, caller, scope, expected status).</summary>
     public static IEnumerable<object[]> Cases()
@@ -108,9 +131,10 @@ public sealed class AuthorizationMatrixTests(LocalApiHost host)
             foreach (var caller in GoodCallers)
             {
                 var allowed = Allowed(endpoint.Access, caller) && !(NeedsMfa(endpoint.Access) && caller.EndsWith("_without_mfa"));
-                var expected = allowed ? endpoint.Success[0] : 403;
+                // A source reads only its own submissions: the seeded one is the workspace's, another source's to a platform source.
+                var expected = !allowed ? 403 : endpoint.Access == Access.RoutingSource && endpoint.ScopedIds && caller == "platform_source" ? 404 : endpoint.Success[0];
                 yield return [name, caller, "own", expected];
-                if (endpoint.ScopedIds && endpoint.Access != Access.Platform)
+                if (endpoint.ScopedIds && endpoint.Access != Access.Platform && caller != "platform_source")
                 {
                     yield return [name, caller, "other", allowed ? 404 : 403];
                 }
@@ -166,6 +190,7 @@ public sealed class AuthorizationMatrixTests(LocalApiHost host)
             "platform_admin" => tokens.Platform(),
             "platform_ops" => tokens.For(Roles.PlatformOps, null, mfa: true),
             "platform_ops_without_mfa" => tokens.For(Roles.PlatformOps, null),
+            "platform_source" => tokens.For(Roles.PlatformSource, null),
             "admin" => tokens.For(Roles.Admin, ws, mfa: true),
             "admin_without_mfa" => tokens.For(Roles.Admin, ws),
             "ops" => tokens.For(Roles.Ops, ws, mfa: true),
@@ -218,6 +243,23 @@ public sealed class MatrixSeed
             .Json.GetProperty("items")[0].GetProperty("assignment_id").GetGuid();
         var (_, entry) = await QueueEndpointsTests.DeadLetter(api, ws, nicheId);
         var (_, entry2) = await QueueEndpointsTests.DeadLetter(api, ws, nicheId);
+        // Rules no lead of any test meets: the matrix's rules route nothing.
+        var ruleBody = System.Text.Json.JsonSerializer.Serialize(new
+        {
+            name = "matrix", condition = "attr('matrix') == 'never'", priority = -1_000, destination_workspace_id = ws, destination_niche_id = nicheId,
+        });
+        var rule = (await ApiDriver.Expect(HttpStatusCode.Created, api.Send(HttpMethod.Post, "/api/v1/platform/routing/rules", api.Tokens.Platform(), rawBody: ruleBody)))
+            .Id("rule_id");
+        var deletableRule = (await ApiDriver.Expect(HttpStatusCode.Created, api.Send(HttpMethod.Post, "/api/v1/platform/routing/rules", api.Tokens.Platform(),
+            rawBody: ruleBody))).Id("rule_id");
+        var routingBody = System.Text.Json.JsonSerializer.Serialize(new
+        {
+            source_reference = "matrix",
+            contact = new { first_name = "Ada", last_name = "Lovelace", email = $"{Guid.NewGuid():N}@matrix.example.com", phone = ApiDriver.RandomPhone() },
+            attributes = new { state = "WY" },
+        });
+        var submission = (await ApiDriver.Expect(HttpStatusCode.Accepted, api.Send(HttpMethod.Post, "/api/v1/routing/leads", api.Tokens.Approver(ws),
+            rawBody: routingBody))).Id("submission_id");
         return new MatrixSeed
         {
             Workspace = ws,
@@ -238,6 +280,12 @@ public sealed class MatrixSeed
                 ["{assignment}"] = assignment.ToString(),
                 ["{entry2}"] = entry2.ToString(),
                 ["{lead-body}"] = System.Text.Json.JsonSerializer.Serialize(ApiDriver.LeadBody(nicheId)),
+                ["{rule}"] = rule.ToString(),
+                ["{deletable-rule}"] = deletableRule.ToString(),
+                ["{rule-body}"] = ruleBody,
+                ["{submission}"] = submission.ToString(),
+                ["{routing-body}"] = routingBody,
+                ["{closable-workspace}"] = (await api.Workspace("matrix-closable")).ToString(),
             },
         };
     }

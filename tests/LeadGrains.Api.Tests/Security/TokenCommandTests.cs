@@ -53,6 +53,25 @@ public sealed class TokenCommandTests(LocalApiHost host)
     }
 
     [Fact]
+    public async Task A_minted_platform_source_token_routes_leads_without_a_workspace_and_a_workspace_role_needs_one()
+    {
+        var api = new ApiDriver(host);
+        var (exit, token, _) = Run("--role", "platform_source", "--sub", "cli-vendor");
+        Assert.Equal(0, exit);
+
+        var submitted = await api.Post("/api/v1/routing/leads", token, new
+        {
+            source_reference = "cli-1",
+            contact = new { first_name = "Ada", last_name = "Lovelace", email = $"{Guid.NewGuid():N}@cli.example.com", phone = ApiDriver.RandomPhone() },
+            attributes = new { state = "WY" },
+        });
+        Assert.Equal(HttpStatusCode.Accepted, submitted.Status);
+        Assert.Equal(1, await Db.Scalar<int>(host, "SELECT count(*) FROM routing_submissions WHERE source_kind = 'client' AND source_id = 'cli-vendor'"));
+        Assert.Equal(0, Run("--role", "platform_ops", "--mfa").Exit);
+        Assert.Equal(2, Run("--role", "approver").Exit);
+    }
+
+    [Fact]
     public void Outside_local_mode_no_token_is_minted()
     {
         var production = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>

@@ -67,6 +67,18 @@ public sealed class RoutingScenario(ClusterFixture fixture)
             "SELECT status, lead_id, destination_workspace_id, attempts FROM routing_submissions WHERE id = @submissionId", new { submissionId });
     }
 
+    /// <summary>The submission's routing log, one line an entry, to explain where it stopped.</summary>
+    public async Task<string> Log(Guid submissionId)
+    {
+        await using var connection = await fixture.Db.OpenConnectionAsync();
+        var lines = await connection.QueryAsync<string>("""
+            SELECT concat_ws(' ', at::text, 'attempt', attempt, outcome, reason) FROM routing_log WHERE submission_id = @submissionId ORDER BY id
+            """, new { submissionId });
+        var next = await connection.QuerySingleOrDefaultAsync<string>(
+            "SELECT concat_ws(' ', status, 'next attempt', next_attempt_at::text) FROM routing_submissions WHERE id = @submissionId", new { submissionId });
+        return $"submission {submissionId}: {next}\n" + string.Join("\n", lines);
+    }
+
     /// <summary>The leads in any workspace made of this consumer.</summary>
     public async Task<List<(Guid Id, Guid WorkspaceId, string Status)>> LeadsOf(string email)
     {
