@@ -62,7 +62,6 @@ public class LocalApiHost : IAsyncLifetime
         ["LeadGrains:RateLimits:IntakePermits"] = "100000",
         ["LeadGrains:RateLimits:AuthFailurePermits"] = "100000",
         // Assignments' e-mails go to the SMTP server test.sh starts.
-        ["LeadGrains:Delivery:SecretKeys:0"] = WebhookSecretsKey,
         ["LeadGrains:Delivery:Smtp:Host"] = "127.0.0.1",
         ["LeadGrains:Delivery:Smtp:Port"] = Environment.GetEnvironmentVariable("LEADGRAINS_SMTP_PORT") ?? "2525",
         ["LeadGrains:Delivery:Smtp:UseTls"] = "false",
@@ -105,6 +104,8 @@ public class LocalApiHost : IAsyncLifetime
             host.UseSetting("ConnectionStrings:LeadGrains", AppConnectionString)
                 .UseSetting("ConnectionStrings:LeadGrainsOwner", ConnectionString)
                 .UseSetting("LeadGrains:MigrateOnStart", "true")
+                // Every host's silo needs a key to seal the webhook secrets with.
+                .UseSetting("LeadGrains:Delivery:SecretKeys:0", WebhookSecretsKey)
                 // The API reaches its own silo in process; mutual TLS on the cluster's ports is the
                 // subject of the cluster tests' ClusterTlsTests, so these hosts open theirs without it.
                 .UseSetting("LeadGrains:Tls:Enabled", "false")
