@@ -88,11 +88,14 @@ public static class BenchmarkProgram
     {
         await using var sink = options.Delivery ? await WebhookSink.Start() : null;
         await using var db = LeadGrainsDataSource.Create(database.ConnectionString);
+        // The silos open with it the webhook secrets the run stores.
+        var webhookSecretsKey = BenchCluster.NewWebhookSecretsKey();
         if (sink is not null)
         {
-            await DeliveryFigures.RouteEveryProviderTo(db, sink.Url);
+            await DeliveryFigures.RouteEveryProviderTo(db, sink.Url, webhookSecretsKey);
         }
-        await using var cluster = await BenchCluster.Start(database, options.ConnectionOptions, options.Silos, options.SiloDll, logDirectory, sink?.Url);
+        await using var cluster = await BenchCluster.Start(database, options.ConnectionOptions, options.Silos, options.SiloDll, logDirectory, sink?.Url,
+            webhookSecretsKey);
         var pace = options.Rate is { } r ? $"open loop at {r} leads/s" : $"{options.Concurrency} callers";
         Console.WriteLine($"[bench] cluster up; driving {workload.Leads.Count} leads ({options.Workflow.Describe()}) with {pace}");
 

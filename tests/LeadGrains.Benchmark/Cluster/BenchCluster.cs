@@ -35,9 +35,13 @@ public sealed class BenchCluster : IAsyncDisposable
 
     public IReadOnlyList<int> SiloPids => _silos.Select(p => p.Id).ToList();
 
+    /// <summary>A key to seal the run's webhook secrets with, made for the run like its database.</summary>
+    public static string NewWebhookSecretsKey() => Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+
     /// <param name="webhookSink">Where every provider's webhook goes when delivery is measured; null: delivery off.</param>
+    /// <param name="webhookSecretsKey">The key the silos seal and open the stored webhook secrets with.</param>
     public static async Task<BenchCluster> Start(BenchDatabase database, string? connectionOptions, int siloProcesses, string? siloDll, string logDirectory,
-        string? webhookSink)
+        string? webhookSink, string webhookSecretsKey)
     {
         var clusterId = "bench-" + Guid.NewGuid().ToString("N")[..8];
         var settings = new Dictionary<string, string?>
@@ -50,8 +54,7 @@ public sealed class BenchCluster : IAsyncDisposable
             ["LeadGrains:Distribution:AutoDistribute"] = "false",
             ["Serilog:MinimumLevel:Default"] = "Warning",
             ["LeadGrains:Delivery:Enabled"] = webhookSink is null ? "false" : "true",
-            // Seals the webhook secrets this run's providers get; made for the run, like its database.
-            ["LeadGrains:Delivery:SecretKeys:0"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
+            ["LeadGrains:Delivery:SecretKeys:0"] = webhookSecretsKey,
             // Loopback only, and the figures in docs/PERFORMANCE.md were measured without TLS; what
             // mutual TLS costs a multi-silo cluster is still to be measured.
             ["LeadGrains:Tls:Enabled"] = "false",

@@ -1,4 +1,6 @@
 using Dapper;
+using LeadGrains.Grains.Delivery;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace LeadGrains.Benchmark.Measuring;
@@ -12,14 +14,17 @@ public sealed record DeliveryFigures(
     long Created, long DeliveredDuringDrive, double DeliveriesPerSecond, long BacklogAtDriveEnd, double DrainSeconds,
     long Delivered, long Dead, double LagP50, double LagP95, double LagP99, double LagMax, long ReceivedBySink)
 {
-    /// <summary>Points every provider's webhook at the sink and turns e-mail off, so each assignment makes one webhook delivery.</summary>
-    public static async Task RouteEveryProviderTo(NpgsqlDataSource db, string url)
+    /// <summary>
+    /// Points every provider's webhook at the sink and turns e-mail off, so each assignment makes one
+    /// webhook delivery. The providers share one secret, stored sealed under <paramref name="secretsKey"/> as the silos expect.
+    /// </summary>
+    public static async Task RouteEveryProviderTo(NpgsqlDataSource db, string url, string secretsKey)
     {
+        var seal = new WebhookSecretSeal(Options.Create(new DeliveryOptions { SecretKeys = [secretsKey] }));
         await using var connection = await db.OpenConnectionAsync();
-        await connection.ExecuteAsync("""
-            UPDATE providers SET email_enabled = false, webhook_url = @url,
-                   webhook_secret = 'whsec_' || encode(decode(md5(random()::text) || md5(random()::text), 'hex'), 'base64')
-            """, new { url });
+        await connection.ExecuteAsync(
+            "UPDATE providers SET email_enabled = false, webhook_url = @url, webhook_secret = @secret",
+            new { url, secret = seal.Seal(WebhookSecrets.Create()) });
     }
 
     /// <summary>Reads the figures once the drive has ended, waiting (at most <paramref name="drainLimit"/>) for the backlog to drain.</summary>

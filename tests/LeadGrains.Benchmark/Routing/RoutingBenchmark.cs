@@ -45,7 +45,8 @@ public static class RoutingBenchmark
         {
             await Load(database, workload);
             Console.WriteLine($"[routing] {leads} leads from {sources} sources, {rules} rules, {destinations} destinations; {concurrency} callers");
-            await using var cluster = await BenchCluster.Start(database, null, 0, null, Path.Combine(Path.GetTempPath(), database.Name), null);
+            await using var cluster = await BenchCluster.Start(database, null, 0, null, Path.Combine(Path.GetTempPath(), database.Name), null,
+                BenchCluster.NewWebhookSecretsKey());
             var latency = new LongHistogram(TimeStamp.Hours(1), 3);
             var outcomes = new System.Collections.Concurrent.ConcurrentDictionary<string, int>();
             var next = -1;
