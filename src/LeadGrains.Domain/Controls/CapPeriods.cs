@@ -21,16 +21,15 @@ public static class CapPeriods
     };
 
     /// <summary>The first local date of the period that holds <paramref name="at"/> in <paramref name="zone"/>.</summary>
-    public static LocalDate StartOf(CapPeriod period, Instant at, DateTimeZone zone)
+    public static LocalDate StartOf(CapPeriod period, Instant at, DateTimeZone zone) => StartOf(period, at.InZone(zone).Date);
+
+    /// <summary>The first local date of the period that holds <paramref name="date"/>.</summary>
+    public static LocalDate StartOf(CapPeriod period, LocalDate date) => period switch
     {
-        var date = at.InZone(zone).Date;
-        return period switch
-        {
-            CapPeriod.Day => date,
-            CapPeriod.Week => date.With(DateAdjusters.PreviousOrSame(IsoDayOfWeek.Monday)),
-            _ => date.With(DateAdjusters.StartOfMonth),
-        };
-    }
+        CapPeriod.Day => date,
+        CapPeriod.Week => date.With(DateAdjusters.PreviousOrSame(IsoDayOfWeek.Monday)),
+        _ => date.With(DateAdjusters.StartOfMonth),
+    };
 
     /// <summary>The first local date of the period after the one starting at <paramref name="start"/>.</summary>
     public static LocalDate NextStart(CapPeriod period, LocalDate start) => period switch

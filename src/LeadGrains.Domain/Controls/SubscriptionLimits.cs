@@ -13,6 +13,16 @@ public sealed class SubscriptionLimits(SubscriptionCaps caps, DeliveryHours? hou
 {
     private readonly Dictionary<CapPeriod, PeriodUsage> _usage = [];
 
+    // The local reading of the last instant asked about — its offset, day, week and month — kept while
+    // later instants stay in the same local day and offset: the niche asks about every candidate of
+    // every lead, and the zone's arithmetic was most of what a check cost.
+    private Instant _readFrom = Instant.MaxValue;
+    private Instant _readUntil = Instant.MinValue;
+    private Offset _offset;
+    private LocalDate _day;
+    private LocalDate _week;
+    private LocalDate _month;
+
     public SubscriptionCaps Caps => caps;
 
     public DeliveryHours? Hours => hours;
@@ -31,7 +41,8 @@ public sealed class SubscriptionLimits(SubscriptionCaps caps, DeliveryHours? hou
     /// </summary>
     public string? HoldsBack(long priceCents, Instant at)
     {
-        if (hours is not null && !hours.IsOpen(at.InZone(zone).LocalDateTime))
+        Read(at);
+        if (hours is not null && !hours.IsOpen(at.WithOffset(_offset).LocalDateTime))
         {
             return SkipReasons.OutsideHours;
         }
@@ -71,7 +82,31 @@ public sealed class SubscriptionLimits(SubscriptionCaps caps, DeliveryHours? hou
     /// <summary>What the subscription took in the period holding <paramref name="at"/>.</summary>
     public PeriodUsage UsageIn(CapPeriod period, Instant at)
     {
-        var start = CapPeriods.StartOf(period, at, zone);
+        Read(at);
+        var start = period switch
+        {
+            CapPeriod.Day => _day,
+            CapPeriod.Week => _week,
+            _ => _month,
+        };
         return _usage.TryGetValue(period, out var used) && used.Start == start ? used : new PeriodUsage(start, 0, 0);
+    }
+
+    /// <summary>Reads <paramref name="at"/> in the zone, unless the last reading still holds for it.</summary>
+    private void Read(Instant at)
+    {
+        if (at >= _readFrom && at < _readUntil)
+        {
+            return;
+        }
+        var interval = zone.GetZoneInterval(at);
+        _offset = interval.WallOffset;
+        _day = at.WithOffset(_offset).Date;
+        _week = CapPeriods.StartOf(CapPeriod.Week, _day);
+        _month = CapPeriods.StartOf(CapPeriod.Month, _day);
+        var dayFrom = zone.AtStartOfDay(_day).ToInstant();
+        var dayUntil = zone.AtStartOfDay(_day.PlusDays(1)).ToInstant();
+        _readFrom = interval.HasStart && interval.Start > dayFrom ? interval.Start : dayFrom;
+        _readUntil = interval.HasEnd && interval.End < dayUntil ? interval.End : dayUntil;
     }
 }
