@@ -1,6 +1,7 @@
 using Dapper;
 using LeadGrains.Abstractions.Returns;
 using LeadGrains.Api.Paging;
+using LeadGrains.Domain.Returns;
 using Npgsql;
 
 namespace LeadGrains.Api.Returns;
@@ -16,7 +17,7 @@ public sealed class ReturnQueries(NpgsqlDataSource db)
     public async Task<ReturnView?> Find(Guid workspaceId, Guid returnId)
     {
         await using var connection = await db.OpenConnectionAsync();
-        var row = await connection.QuerySingleOrDefaultAsync<Row>(
+        var row = await connection.QuerySingleOrDefaultAsync<StoredReturn>(
             $"SELECT {Columns} FROM lead_returns WHERE id = @returnId AND workspace_id = @workspaceId", new { workspaceId, returnId });
         return row?.ToView();
     }
@@ -26,7 +27,7 @@ public sealed class ReturnQueries(NpgsqlDataSource db)
         Guid workspaceId, Guid? providerId, string? status, Cursor? after, int limit)
     {
         await using var connection = await db.OpenConnectionAsync();
-        var rows = (await connection.QueryAsync<Row>($"""
+        var rows = (await connection.QueryAsync<StoredReturn>($"""
             SELECT {Columns} FROM lead_returns
              WHERE workspace_id = @workspaceId
                AND (@providerId::uuid IS NULL OR provider_id = @providerId)
@@ -37,32 +38,5 @@ public sealed class ReturnQueries(NpgsqlDataSource db)
             """, new { workspaceId, providerId, status, afterAt = after?.At, afterId = after?.Id, rows = limit + 1 })).ToList();
         var page = rows.Take(limit).Select(r => r.ToView()).ToList();
         return (page, rows.Count > limit ? new Cursor(page[^1].RequestedAt.UtcDateTime, page[^1].ReturnId).Encode() : null);
-    }
-
-    private sealed record Row
-    {
-        public Guid ReturnId { get; init; }
-        public Guid WorkspaceId { get; init; }
-        public Guid AssignmentId { get; init; }
-        public Guid ProviderId { get; init; }
-        public Guid LeadId { get; init; }
-        public Guid NicheId { get; init; }
-        public long PriceCents { get; init; }
-        public string Reason { get; init; } = "";
-        public string? Note { get; init; }
-        public string Status { get; init; } = "";
-        public string? ReviewReason { get; init; }
-        public DateTime RequestedAt { get; init; }
-        public string RequestedBy { get; init; } = "";
-        public DateTime? DecidedAt { get; init; }
-        public string? DecidedBy { get; init; }
-        public string? DecisionNote { get; init; }
-        public Guid? RefundEntryId { get; init; }
-
-        public ReturnView ToView() => new(
-            ReturnId, WorkspaceId, AssignmentId, ProviderId, LeadId, NicheId, PriceCents, Reason, Note, Status, ReviewReason,
-            new DateTimeOffset(DateTime.SpecifyKind(RequestedAt, DateTimeKind.Utc)), RequestedBy,
-            DecidedAt is { } decided ? new DateTimeOffset(DateTime.SpecifyKind(decided, DateTimeKind.Utc)) : null,
-            DecidedBy, DecisionNote, RefundEntryId);
     }
 }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Dapper;
 using LeadGrains.Abstractions.Returns;
+using LeadGrains.Domain.Returns;
 using Npgsql;
 
 namespace LeadGrains.Grains.Returns;
@@ -40,7 +41,7 @@ public sealed class ReturnStore(NpgsqlDataSource db)
     public async Task<ReturnView?> Find(Guid providerId, Guid returnId)
     {
         await using var connection = await db.OpenConnectionAsync();
-        var row = await connection.QuerySingleOrDefaultAsync<Row>(
+        var row = await connection.QuerySingleOrDefaultAsync<StoredReturn>(
             $"SELECT {ViewColumns} FROM lead_returns r WHERE r.id = @returnId AND r.provider_id = @providerId", new { providerId, returnId });
         return row?.ToView();
     }
@@ -48,7 +49,7 @@ public sealed class ReturnStore(NpgsqlDataSource db)
     public async Task<ReturnView?> OfAssignment(Guid assignmentId)
     {
         await using var connection = await db.OpenConnectionAsync();
-        var row = await connection.QuerySingleOrDefaultAsync<Row>(
+        var row = await connection.QuerySingleOrDefaultAsync<StoredReturn>(
             $"SELECT {ViewColumns} FROM lead_returns r WHERE r.assignment_id = @assignmentId", new { assignmentId });
         return row?.ToView();
     }
@@ -68,7 +69,7 @@ public sealed class ReturnStore(NpgsqlDataSource db)
     {
         await using var connection = await db.OpenConnectionAsync();
         await using var transaction = await connection.BeginTransactionAsync();
-        var row = await connection.QuerySingleOrDefaultAsync<Row>($"""
+        var row = await connection.QuerySingleOrDefaultAsync<StoredReturn>($"""
             INSERT INTO lead_returns AS r (id, workspace_id, assignment_id, provider_id, lead_id, niche_id, price_cents, reason, note, status,
                                            review_reason, requested_at, requested_by)
             VALUES (@returnId, @WorkspaceId, @AssignmentId, @providerId, @LeadId, @NicheId, @PriceCents, @reason, @note, 'pending',
@@ -128,7 +129,7 @@ public sealed class ReturnStore(NpgsqlDataSource db)
     {
         await using var connection = await db.OpenConnectionAsync();
         await using var transaction = await connection.BeginTransactionAsync();
-        var row = await connection.QuerySingleOrDefaultAsync<Row>($"""
+        var row = await connection.QuerySingleOrDefaultAsync<StoredReturn>($"""
             UPDATE lead_returns r SET status = 'rejected', decided_at = @now, decided_by = @actor, decision_note = @note
              WHERE r.id = @returnId AND r.status = 'pending'
             RETURNING {ViewColumns}
@@ -142,7 +143,7 @@ public sealed class ReturnStore(NpgsqlDataSource db)
         return row.ToView();
     }
 
-    private static Task Audit(NpgsqlConnection connection, NpgsqlTransaction transaction, Row row, string actor, string action, DateTimeOffset now, object metadata) =>
+    private static Task Audit(NpgsqlConnection connection, NpgsqlTransaction transaction, StoredReturn row, string actor, string action, DateTimeOffset now, object metadata) =>
         connection.ExecuteAsync("""
             INSERT INTO audit_log (workspace_id, actor, action, lead_id, target_type, target_id, metadata, created_at)
             VALUES (@WorkspaceId, @actor, @action, @LeadId, 'lead_return', @target, @metadata::jsonb, @now)
@@ -153,31 +154,4 @@ public sealed class ReturnStore(NpgsqlDataSource db)
         }, transaction);
 
     private static readonly JsonSerializerOptions AuditJson = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
-
-    private sealed record Row
-    {
-        public Guid ReturnId { get; init; }
-        public Guid WorkspaceId { get; init; }
-        public Guid AssignmentId { get; init; }
-        public Guid ProviderId { get; init; }
-        public Guid LeadId { get; init; }
-        public Guid NicheId { get; init; }
-        public long PriceCents { get; init; }
-        public string Reason { get; init; } = "";
-        public string? Note { get; init; }
-        public string Status { get; init; } = "";
-        public string? ReviewReason { get; init; }
-        public DateTime RequestedAt { get; init; }
-        public string RequestedBy { get; init; } = "";
-        public DateTime? DecidedAt { get; init; }
-        public string? DecidedBy { get; init; }
-        public string? DecisionNote { get; init; }
-        public Guid? RefundEntryId { get; init; }
-
-        public ReturnView ToView() => new(
-            ReturnId, WorkspaceId, AssignmentId, ProviderId, LeadId, NicheId, PriceCents, Reason, Note, Status, ReviewReason,
-            new DateTimeOffset(DateTime.SpecifyKind(RequestedAt, DateTimeKind.Utc)), RequestedBy,
-            DecidedAt is { } decided ? new DateTimeOffset(DateTime.SpecifyKind(decided, DateTimeKind.Utc)) : null,
-            DecidedBy, DecisionNote, RefundEntryId);
-    }
 }
