@@ -19,7 +19,7 @@ public sealed class ReportQueries(NpgsqlDataSource db)
                 SELECT id FROM niches WHERE workspace_id = @workspaceId AND (@nicheId::uuid IS NULL OR id = @nicheId)
             ), intake AS (
                 SELECT (created_at AT TIME ZONE 'UTC')::date AS day, niche_id, count(*) AS leads_in
-                  FROM leads WHERE niche_id IN (SELECT id FROM scope) AND created_at >= @from AND created_at < @to
+                  FROM leads WHERE workspace_id = @workspaceId AND niche_id IN (SELECT id FROM scope) AND created_at >= @from AND created_at < @to
                  GROUP BY 1, 2
             ), runs AS (
                 SELECT (completed_at AT TIME ZONE 'UTC')::date AS day, niche_id,
@@ -36,7 +36,7 @@ public sealed class ReportQueries(NpgsqlDataSource db)
             ), latency AS (
                 SELECT (distributed_at AT TIME ZONE 'UTC')::date AS day, niche_id,
                        avg(extract(epoch FROM distributed_at - approved_at))::float8 AS average_seconds_to_distribute
-                  FROM leads WHERE niche_id IN (SELECT id FROM scope) AND distributed_at >= @from AND distributed_at < @to AND approved_at IS NOT NULL
+                  FROM leads WHERE workspace_id = @workspaceId AND niche_id IN (SELECT id FROM scope) AND distributed_at >= @from AND distributed_at < @to AND approved_at IS NOT NULL
                  GROUP BY 1, 2
             )
             SELECT day, niche_id,

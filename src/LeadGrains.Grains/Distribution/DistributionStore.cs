@@ -37,24 +37,26 @@ public sealed class DistributionStore(NpgsqlDataSource db)
     /// Guards and records the plans through <c>record_distributions</c> in one transaction (one call,
     /// then the commit), answering one row per plan, in order. <paramref name="beforeCommit"/> runs once
     /// the rows are written and before they commit — the instant a crash is most expensive.
+    /// Synchronous on purpose: the committer's lane calls it from a thread of its own (see
+    /// <see cref="DistributionCommitter"/>), which then waits on the socket, not in the thread pool's queue.
     /// </summary>
-    public async Task<IReadOnlyList<RecordedRow>> Record(IReadOnlyList<(DistributionPlan Plan, long ElapsedMs)> plans, Func<Task> beforeCommit)
+    public IReadOnlyList<RecordedRow> Record(IReadOnlyList<(DistributionPlan Plan, long ElapsedMs)> plans, Action beforeCommit)
     {
         var arrays = DistributionPlanArrays.From(plans);
-        await using var connection = await db.OpenConnectionAsync();
-        await using var transaction = await connection.BeginTransactionAsync();
-        var rows = (await connection.QueryAsync<RecordedRow>("""
+        using var connection = db.OpenConnection();
+        using var transaction = connection.BeginTransaction();
+        var rows = connection.Query<RecordedRow>("""
             SELECT outcome, lead_status, attempt, version, pointer, balances, paused_subscription_ids
               FROM record_distributions(@LeadIds, @NicheIds, @RunIds, @Actors, @ServedAt, @ElapsedMs,
                                         @Versions, @Starts, @NextPointers, @Statuses, @LeadStatuses,
                                         @Traversals::text[], @SkippedLists::text[], @FirstAssignments, @AssignmentCounts,
                                         @AssignmentIds, @Providers, @Subscriptions, @Levels, @Prices, @ShortProviders)
-            """, arrays, transaction)).ToList();
+            """, arrays, transaction).ToList();
         if (rows.Any(r => r.Outcome == "recorded"))
         {
-            await beforeCommit();
+            beforeCommit();
         }
-        await transaction.CommitAsync();
+        transaction.Commit();
         return rows;
     }
 
