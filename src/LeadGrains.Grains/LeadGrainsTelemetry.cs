@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using LeadGrains.Abstractions.Distribution;
@@ -24,6 +25,8 @@ public sealed class LeadGrainsTelemetry
     private readonly Counter<long> _distributions;
     private readonly Counter<long> _assignments;
     private readonly Counter<long> _revenue;
+    // Niches and levels are few and measured on every distribution: each id is formatted once.
+    private readonly ConcurrentDictionary<Guid, string> _idTexts = new();
     private readonly Counter<long> _skips;
     private readonly Histogram<double> _distributionDuration;
     private readonly Counter<long> _failedAttempts;
@@ -104,14 +107,24 @@ public sealed class LeadGrainsTelemetry
     public void DistributionRecorded(Guid nicheId, string status, IReadOnlyList<AssignmentRecord> assignments, double durationMs)
     {
         Distribution(status, durationMs);
-        var niche = Tag("leadgrains.niche.id", nicheId.ToString());
-        foreach (var assignment in assignments)
+        var niche = Tag("leadgrains.niche.id", IdText(nicheId));
+        // A plan's assignments come level by level: one measurement per level, not per assignment.
+        for (var first = 0; first < assignments.Count;)
         {
-            var level = Tag("leadgrains.level.id", assignment.LevelId.ToString());
-            _assignments.Add(1, niche, level);
-            _revenue.Add(assignment.PriceCents, niche, level);
+            var levelId = assignments[first].LevelId;
+            var (count, cents) = (0, 0L);
+            for (; first < assignments.Count && assignments[first].LevelId == levelId; first++)
+            {
+                count++;
+                cents += assignments[first].PriceCents;
+            }
+            var level = Tag("leadgrains.level.id", IdText(levelId));
+            _assignments.Add(count, niche, level);
+            _revenue.Add(cents, niche, level);
         }
     }
+
+    private string IdText(Guid id) => _idTexts.GetOrAdd(id, static id => id.ToString());
 
     public void DistributionFailed(double durationMs) => Distribution(DistributionOutcome.Failed.ToWire(), durationMs);
 

@@ -18,6 +18,10 @@ namespace LeadGrains.Grains.Niches;
 internal sealed class NicheMarket
 {
     private readonly Dictionary<Guid, LevelRow> _levels = new();
+    // The active levels by order position, ascending; rebuilt when a level changes, read by every decision.
+    private ActiveLevels? _active;
+
+    private sealed record ActiveLevels(List<int> Positions, Dictionary<int, LevelRow> ByPosition);
     private readonly Dictionary<Guid, SubscriptionRow> _subscriptions = new();
     private readonly Dictionary<Guid, EligibilityFilter> _filters = new();
     private readonly Dictionary<Guid, LeastRecentlyServedQueue> _queues = new();
@@ -38,6 +42,7 @@ internal sealed class NicheMarket
     public void Clear()
     {
         _levels.Clear();
+        _active = null;
         _subscriptions.Clear();
         _filters.Clear();
         _queues.Clear();
@@ -48,6 +53,7 @@ internal sealed class NicheMarket
     public void SetLevel(LevelRow level)
     {
         _levels[level.Id] = level;
+        _active = null;
         if (!_queues.ContainsKey(level.Id))
         {
             _queues[level.Id] = new LeastRecentlyServedQueue();
@@ -148,7 +154,7 @@ internal sealed class NicheMarket
         var servedAt = NextServedAt(now);
         var instant = Instant.FromDateTimeOffset(servedAt);
         var levels = traversal
-            .Select(position => _levels.Values.Single(l => l.OrderPosition == position))
+            .Select(position => Active().ByPosition[position])
             .Select(level => new LevelToFill(level.Id, level.OrderPosition, level.MaxRecipients, level.PriceCents, Candidates(level, lead, instant)))
             .ToList();
         var decision = DistributionDecision.Decide(levels, Balances.Available);
@@ -199,5 +205,15 @@ internal sealed class NicheMarket
     public IEnumerable<(Guid LevelId, IEnumerable<Guid> Subscriptions)> ServableByLevel() =>
         _queues.Select(q => (q.Key, q.Value.InServiceOrder().Select(e => e.SubscriptionId)));
 
-    private List<int> ActivePositions() => _levels.Values.Where(l => l.IsActive).Select(l => l.OrderPosition).Order().ToList();
+    private List<int> ActivePositions() => Active().Positions;
+
+    private ActiveLevels Active()
+    {
+        if (_active is null)
+        {
+            var active = _levels.Values.Where(l => l.IsActive).OrderBy(l => l.OrderPosition).ToList();
+            _active = new ActiveLevels([.. active.Select(l => l.OrderPosition)], active.ToDictionary(l => l.OrderPosition));
+        }
+        return _active;
+    }
 }
