@@ -132,8 +132,7 @@ public sealed class DeliveryStore(NpgsqlDataSource db)
     /// <summary>
     /// Claims due deliveries (pending, due, lease free) for this silo: at most the lease's room, and per
     /// endpoint its limit less what is already in flight here, so a slow endpoint's backlog does not
-    /// fill the batch. Each claim counts as an attempt. A claimed delivery is due again only when its
-    /// lease runs out (next_attempt_at), so later claims' scans of the due index do not pass over it.
+    /// fill the batch. Each claim counts as an attempt.
     /// </summary>
     private const string ClaimSql = $"""
         WITH due AS (
@@ -148,7 +147,7 @@ public sealed class DeliveryStore(NpgsqlDataSource db)
               LEFT JOIN unnest(@busyProviders, @busyChannels, @busyCounts) AS b(provider_id, channel, in_flight)
                      ON b.provider_id = d.provider_id AND b.channel = d.channel)
         UPDATE deliveries d
-           SET attempts = d.attempts + 1, lease_until = @leaseUntil, lease_token = @leaseToken, leased_by = @silo, next_attempt_at = @leaseUntil
+           SET attempts = d.attempts + 1, lease_until = @leaseUntil, lease_token = @leaseToken, leased_by = @silo
           FROM ranked r, lead_assignments a, leads l, competition_levels cl, niches n, providers p
           LEFT JOIN message_templates t ON t.workspace_id = p.workspace_id AND t.name = 'lead_assigned'
          WHERE d.id = r.id AND r.n <= @perEndpoint - r.in_flight
