@@ -58,6 +58,7 @@ public static class ServiceCollectionExtensions
         services.TryAddSingleton<DeliveryOperationsStore>();
         services.TryAddSingleton<WebhookChannel>();
         services.AddSingleton<IDeliveryChannel>(sp => sp.GetRequiredService<WebhookChannel>());
+        services.TryAddSingleton<SmtpConnections>();
         services.AddSingleton<IDeliveryChannel, EmailChannel>();
         services.AddSingleton<IDeliveryChannel, SmsGatewayChannel>();
         services.TryAddSingleton<DeliveryWorker>();

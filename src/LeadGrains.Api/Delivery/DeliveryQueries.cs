@@ -59,7 +59,7 @@ public sealed class DeliveryQueries(NpgsqlDataSource db)
         }
         return (await connection.QueryAsync<DeliveryAttemptResponse>(new CommandDefinition("""
             SELECT attempt, started_at, latency_ms, outcome, status_code, error, silo
-              FROM delivery_attempts WHERE delivery_id = @deliveryId ORDER BY attempt, id
+              FROM delivery_attempt_log WHERE delivery_id = @deliveryId ORDER BY attempt, logged_id
             """, new { deliveryId }, cancellationToken: cancellationToken))).ToList();
     }
 

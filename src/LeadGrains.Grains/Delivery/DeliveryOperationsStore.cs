@@ -16,16 +16,29 @@ public sealed class DeliveryOperationsStore(NpgsqlDataSource db)
             """, new { workspaceId, assignmentId });
     }
 
-    /// <summary>Makes the assignment's finished deliveries pending again (due now, a new give-up period); returns every pending one.</summary>
+    /// <summary>
+    /// Makes the assignment's finished deliveries pending again (due now, a new give-up period); returns
+    /// every pending one. A delivered one's accepted try moves from its row into delivery_attempts, so
+    /// the next accepted try does not overwrite it in the attempt log.
+    /// </summary>
     public async Task<IReadOnlyList<Guid>> Resend(Guid workspaceId, Guid assignmentId, string? channel, DateTimeOffset now, DateTimeOffset giveUpAt)
     {
         await using var connection = await db.OpenConnectionAsync();
         await connection.ExecuteAsync("""
-            UPDATE deliveries
-               SET state = 'pending', next_attempt_at = @now, give_up_at = @giveUpAt, delivered_at = NULL, dead_at = NULL,
-                   resolved_at = NULL, resolved_by = NULL, resolution_note = NULL
-             WHERE assignment_id = @assignmentId AND workspace_id = @workspaceId AND (@channel::text IS NULL OR channel = @channel)
-               AND state <> 'pending'
+            WITH reopened AS (
+                UPDATE deliveries d
+                   SET state = 'pending', next_attempt_at = @now, give_up_at = @giveUpAt, delivered_at = NULL, dead_at = NULL,
+                       resolved_at = NULL, resolved_by = NULL, resolution_note = NULL,
+                       accepted_attempt = NULL, accepted_started_at = NULL, accepted_latency_ms = NULL, accepted_by = NULL
+                  FROM deliveries was
+                 WHERE was.id = d.id
+                   AND d.assignment_id = @assignmentId AND d.workspace_id = @workspaceId AND (@channel::text IS NULL OR d.channel = @channel)
+                   AND d.state <> 'pending'
+                RETURNING was.id, was.accepted_attempt, was.accepted_started_at, was.accepted_latency_ms, was.last_status_code,
+                          was.accepted_by)
+            INSERT INTO delivery_attempts (delivery_id, attempt, started_at, latency_ms, outcome, status_code, error, silo)
+            SELECT id, accepted_attempt, accepted_started_at, accepted_latency_ms, 'accepted', last_status_code, NULL, accepted_by
+              FROM reopened WHERE accepted_attempt IS NOT NULL
             """, new { workspaceId, assignmentId, channel, now, giveUpAt });
         return (await connection.QueryAsync<Guid>("""
             SELECT id FROM deliveries

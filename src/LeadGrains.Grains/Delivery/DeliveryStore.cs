@@ -34,87 +34,29 @@ public sealed class DeliveryStore(NpgsqlDataSource db)
     }
 
     /// <summary>
-    /// Claims due deliveries (pending, due, lease free) for this silo: at most the lease's room, and per
-    /// endpoint its limit less what is already in flight here, so a slow endpoint's backlog does not
-    /// fill the batch. Each claim counts as an attempt.
+    /// Records finished tries (<see cref="RecordSql"/>) and claims due deliveries (<see cref="ClaimSql"/>)
+    /// in one round trip, one after the other in one implicit transaction: a silo's sending round costs
+    /// one statement batch. Either part is left out when there is nothing to record or no room to claim.
+    /// Returns the endpoints that just became failing and the claimed work.
     /// </summary>
-    public async Task<IReadOnlyList<DeliveryWork>> Claim(DateTimeOffset now, LeaseRequest lease, CancellationToken cancellationToken)
+    public async Task<(IReadOnlyList<DeliveryEndpoint> Failing, IReadOnlyList<DeliveryWork> Claimed)> RecordAndClaim(
+        IReadOnlyList<FinishedAttempt> finished, DateTimeOffset now, string silo, int failingAfter, LeaseRequest lease,
+        CancellationToken cancellationToken)
     {
-        await using var connection = await db.OpenConnectionAsync(cancellationToken);
-        var rows = await connection.QueryAsync<DeliveryWork>(new CommandDefinition($"""
-            WITH due AS (
-                SELECT d.id FROM deliveries d
-                 WHERE d.state = 'pending' AND d.next_attempt_at <= @now AND (d.lease_until IS NULL OR d.lease_until < @now)
-                 ORDER BY d.next_attempt_at LIMIT @batch
-                   FOR UPDATE SKIP LOCKED),
-            ranked AS (
-                SELECT d.id, row_number() OVER (PARTITION BY d.provider_id, d.channel ORDER BY d.next_attempt_at, d.id) AS n,
-                       coalesce(b.in_flight, 0) AS in_flight
-                  FROM deliveries d JOIN due ON due.id = d.id
-                  LEFT JOIN unnest(@busyProviders, @busyChannels, @busyCounts) AS b(provider_id, channel, in_flight)
-                         ON b.provider_id = d.provider_id AND b.channel = d.channel)
-            UPDATE deliveries d
-               SET attempts = d.attempts + 1, lease_until = @leaseUntil, lease_token = @leaseToken, leased_by = @silo
-              FROM ranked r, lead_assignments a, leads l, competition_levels cl, niches n, providers p
-              LEFT JOIN message_templates t ON t.workspace_id = p.workspace_id AND t.name = 'lead_assigned'
-             WHERE d.id = r.id AND r.n <= @perEndpoint - r.in_flight
-               AND a.id = d.assignment_id AND l.id = a.lead_id AND cl.id = a.level_id AND n.id = a.niche_id AND p.id = d.provider_id
-            RETURNING {WorkColumns}
-            """, new
+        var record = finished.Count > 0;
+        var claim = lease.Room > 0;
+        if (!record && !claim)
         {
-            now, lease.LeaseUntil, lease.LeaseToken, lease.Silo, batch = lease.Room, lease.PerEndpoint,
-            busyProviders = lease.InFlight.Keys.Select(k => k.ProviderId).ToArray(),
-            busyChannels = lease.InFlight.Keys.Select(k => k.Channel).ToArray(),
-            busyCounts = lease.InFlight.Values.ToArray(),
-        }, cancellationToken: cancellationToken));
-        return rows.ToList();
-    }
-
-    /// <summary>
-    /// Records finished tries in one statement: an attempt row each, the delivery's new state (only if
-    /// this silo still holds its lease: a silo that lost it to another writes the attempt, not the
-    /// state), and the endpoints' consecutive failures. Returns the endpoints that just became failing.
-    /// </summary>
-    public async Task<IReadOnlyList<DeliveryEndpoint>> Record(IReadOnlyList<FinishedAttempt> finished, DateTimeOffset now, string silo,
-        int failingAfter, CancellationToken cancellationToken)
-    {
+            return ([], []);
+        }
+        var sql = (record, claim) switch
+        {
+            (true, true) => RecordSql + ";\n" + ClaimSql,
+            (true, false) => RecordSql,
+            _ => ClaimSql,
+        };
         await using var connection = await db.OpenConnectionAsync(cancellationToken);
-        var rows = await connection.QueryAsync<(Guid, string)>(new CommandDefinition("""
-            WITH f AS (
-                SELECT * FROM unnest(@ids, @tokens, @attempts, @startedAt, @latencyMs, @outcomes, @statusCodes, @errors, @states, @nextAttemptAt)
-                    AS f(id, token, attempt, started_at, latency_ms, outcome, status_code, error, state, next_attempt_at)),
-            logged AS (
-                INSERT INTO delivery_attempts (delivery_id, attempt, started_at, latency_ms, outcome, status_code, error, silo)
-                SELECT id, attempt, started_at, latency_ms, outcome, status_code, error, @silo FROM f),
-            moved AS (
-                UPDATE deliveries d
-                   SET state = f.state, next_attempt_at = coalesce(f.next_attempt_at, d.next_attempt_at),
-                       lease_until = NULL, lease_token = NULL, leased_by = NULL,
-                       last_status_code = f.status_code, last_error = f.error,
-                       delivered_at = CASE WHEN f.state = 'delivered' THEN @now END,
-                       dead_at = CASE WHEN f.state = 'dead' THEN @now END
-                  FROM f
-                 WHERE d.id = f.id AND d.lease_token = f.token AND d.state = 'pending'
-                RETURNING d.provider_id, d.channel, f.outcome),
-            per_endpoint AS (
-                SELECT provider_id, channel, bool_or(outcome = 'accepted') AS succeeded, count(*) FILTER (WHERE outcome <> 'accepted') AS failures
-                  FROM moved GROUP BY provider_id, channel),
-            health AS (
-            INSERT INTO delivery_endpoints AS e (provider_id, channel, consecutive_failures, failing_since, last_success_at, last_failure_at)
-            SELECT provider_id, channel, CASE WHEN succeeded THEN 0 ELSE failures END,
-                   CASE WHEN NOT succeeded AND failures >= @failingAfter THEN @now END,
-                   CASE WHEN succeeded THEN @now END, CASE WHEN failures > 0 THEN @now END
-              FROM per_endpoint
-            ON CONFLICT (provider_id, channel) DO UPDATE
-               SET consecutive_failures = CASE WHEN excluded.last_success_at IS NOT NULL THEN 0 ELSE e.consecutive_failures + excluded.consecutive_failures END,
-                   failing_since = CASE WHEN excluded.last_success_at IS NOT NULL THEN NULL
-                                        WHEN e.consecutive_failures + excluded.consecutive_failures >= @failingAfter THEN coalesce(e.failing_since, @now)
-                                        ELSE e.failing_since END,
-                   last_success_at = coalesce(excluded.last_success_at, e.last_success_at),
-                   last_failure_at = coalesce(excluded.last_failure_at, e.last_failure_at)
-            RETURNING e.provider_id, e.channel, e.failing_since)
-            SELECT provider_id, channel FROM health WHERE failing_since = @now
-            """, new
+        await using var results = await connection.QueryMultipleAsync(new CommandDefinition(sql, new
         {
             ids = finished.Select(f => f.Work.DeliveryId).ToArray(),
             tokens = finished.Select(f => f.Work.LeaseToken).ToArray(),
@@ -127,9 +69,91 @@ public sealed class DeliveryStore(NpgsqlDataSource db)
             states = finished.Select(f => f.Step.State).ToArray(),
             nextAttemptAt = finished.Select(f => f.Step.NextAttemptAt).ToArray(),
             now, silo, failingAfter,
+            lease.LeaseUntil, lease.LeaseToken, batch = lease.Room, lease.PerEndpoint,
+            busyProviders = lease.InFlight.Keys.Select(k => k.ProviderId).ToArray(),
+            busyChannels = lease.InFlight.Keys.Select(k => k.Channel).ToArray(),
+            busyCounts = lease.InFlight.Values.ToArray(),
         }, cancellationToken: cancellationToken));
-        return rows.Select(r => new DeliveryEndpoint(r.Item1, r.Item2)).ToList();
+        IReadOnlyList<DeliveryEndpoint> failing = record
+            ? (await results.ReadAsync<(Guid, string)>()).Select(r => new DeliveryEndpoint(r.Item1, r.Item2)).ToList()
+            : [];
+        IReadOnlyList<DeliveryWork> claimed = claim ? (await results.ReadAsync<DeliveryWork>()).ToList() : [];
+        return (failing, claimed);
     }
+
+    /// <summary>
+    /// Records finished tries: the delivery's new state, an accepted try's figures on its row (only if
+    /// this silo still holds its lease: a silo that lost it writes neither), an attempt row for every
+    /// try the row does not hold (failed ones, and an accepted one whose lease was lost), and the
+    /// endpoints' consecutive failures. Returns the endpoints that just became failing.
+    /// </summary>
+    private const string RecordSql = """
+        WITH f AS (
+            SELECT * FROM unnest(@ids, @tokens, @attempts, @startedAt, @latencyMs, @outcomes, @statusCodes, @errors, @states, @nextAttemptAt)
+                AS f(id, token, attempt, started_at, latency_ms, outcome, status_code, error, state, next_attempt_at)),
+        moved AS (
+            UPDATE deliveries d
+               SET state = f.state, next_attempt_at = coalesce(f.next_attempt_at, d.next_attempt_at),
+                   lease_until = NULL, lease_token = NULL, leased_by = NULL,
+                   last_status_code = f.status_code, last_error = f.error,
+                   delivered_at = CASE WHEN f.state = 'delivered' THEN @now END,
+                   dead_at = CASE WHEN f.state = 'dead' THEN @now END,
+                   accepted_attempt = CASE WHEN f.outcome = 'accepted' THEN f.attempt END,
+                   accepted_started_at = CASE WHEN f.outcome = 'accepted' THEN f.started_at END,
+                   accepted_latency_ms = CASE WHEN f.outcome = 'accepted' THEN f.latency_ms END,
+                   accepted_by = CASE WHEN f.outcome = 'accepted' THEN @silo END
+              FROM f
+             WHERE d.id = f.id AND d.lease_token = f.token AND d.state = 'pending'
+            RETURNING d.id, d.provider_id, d.channel, f.outcome),
+        logged AS (
+            INSERT INTO delivery_attempts (delivery_id, attempt, started_at, latency_ms, outcome, status_code, error, silo)
+            SELECT f.id, f.attempt, f.started_at, f.latency_ms, f.outcome, f.status_code, f.error, @silo FROM f
+             WHERE f.outcome <> 'accepted' OR NOT EXISTS (SELECT 1 FROM moved WHERE moved.id = f.id)),
+        per_endpoint AS (
+            SELECT provider_id, channel, bool_or(outcome = 'accepted') AS succeeded, count(*) FILTER (WHERE outcome <> 'accepted') AS failures
+              FROM moved GROUP BY provider_id, channel),
+        health AS (
+        INSERT INTO delivery_endpoints AS e (provider_id, channel, consecutive_failures, failing_since, last_success_at, last_failure_at)
+        SELECT provider_id, channel, CASE WHEN succeeded THEN 0 ELSE failures END,
+               CASE WHEN NOT succeeded AND failures >= @failingAfter THEN @now END,
+               CASE WHEN succeeded THEN @now END, CASE WHEN failures > 0 THEN @now END
+          FROM per_endpoint
+        ON CONFLICT (provider_id, channel) DO UPDATE
+           SET consecutive_failures = CASE WHEN excluded.last_success_at IS NOT NULL THEN 0 ELSE e.consecutive_failures + excluded.consecutive_failures END,
+               failing_since = CASE WHEN excluded.last_success_at IS NOT NULL THEN NULL
+                                    WHEN e.consecutive_failures + excluded.consecutive_failures >= @failingAfter THEN coalesce(e.failing_since, @now)
+                                    ELSE e.failing_since END,
+               last_success_at = coalesce(excluded.last_success_at, e.last_success_at),
+               last_failure_at = coalesce(excluded.last_failure_at, e.last_failure_at)
+        RETURNING e.provider_id, e.channel, e.failing_since)
+        SELECT provider_id, channel FROM health WHERE failing_since = @now
+        """;
+
+    /// <summary>
+    /// Claims due deliveries (pending, due, lease free) for this silo: at most the lease's room, and per
+    /// endpoint its limit less what is already in flight here, so a slow endpoint's backlog does not
+    /// fill the batch. Each claim counts as an attempt.
+    /// </summary>
+    private const string ClaimSql = $"""
+        WITH due AS (
+            SELECT d.id FROM deliveries d
+             WHERE d.state = 'pending' AND d.next_attempt_at <= @now AND (d.lease_until IS NULL OR d.lease_until < @now)
+             ORDER BY d.next_attempt_at LIMIT @batch
+               FOR UPDATE SKIP LOCKED),
+        ranked AS (
+            SELECT d.id, row_number() OVER (PARTITION BY d.provider_id, d.channel ORDER BY d.next_attempt_at, d.id) AS n,
+                   coalesce(b.in_flight, 0) AS in_flight
+              FROM deliveries d JOIN due ON due.id = d.id
+              LEFT JOIN unnest(@busyProviders, @busyChannels, @busyCounts) AS b(provider_id, channel, in_flight)
+                     ON b.provider_id = d.provider_id AND b.channel = d.channel)
+        UPDATE deliveries d
+           SET attempts = d.attempts + 1, lease_until = @leaseUntil, lease_token = @leaseToken, leased_by = @silo
+          FROM ranked r, lead_assignments a, leads l, competition_levels cl, niches n, providers p
+          LEFT JOIN message_templates t ON t.workspace_id = p.workspace_id AND t.name = 'lead_assigned'
+         WHERE d.id = r.id AND r.n <= @perEndpoint - r.in_flight
+           AND a.id = d.assignment_id AND l.id = a.lead_id AND cl.id = a.level_id AND n.id = a.niche_id AND p.id = d.provider_id
+        RETURNING {WorkColumns}
+        """;
 
     /// <summary>Cluster-wide sizes for the gauges: pending deliveries, unresolved dead ones, failing endpoints.</summary>
     public async Task<(long Backlog, long DeadLetters, long FailingEndpoints)> Sizes(CancellationToken cancellationToken)

@@ -78,19 +78,34 @@ public sealed class DeliveryWorker(
         }
     }
 
-    /// <summary>Records finished tries, then claims what this silo has room for and starts sending it; returns the sends started and the room there was.</summary>
+    /// <summary>
+    /// Records the tries that ended since the last round and claims what this silo has room for, in
+    /// one round trip, and starts sending it; returns the sends started and the room there was.
+    /// </summary>
     private async Task<(int Claimed, int Room)> SendDue(CancellationToken cancellationToken)
     {
         await _oneRoundAtATime.WaitAsync(cancellationToken);
         try
         {
-            await RecordFinished(cancellationToken);
-            var lease = Lease(clock.GetUtcNow());
-            if (lease.Room <= 0)
+            var finished = TakeFinished();
+            var now = clock.GetUtcNow();
+            var lease = Lease(now);
+            IReadOnlyList<DeliveryEndpoint> failing;
+            IReadOnlyList<DeliveryWork> claimed;
+            try
             {
-                return (0, 0);
+                (failing, claimed) = await store.RecordAndClaim(finished, now, Silo, options.Value.FailingAfterConsecutiveFailures, lease, cancellationToken);
             }
-            var claimed = await store.Claim(clock.GetUtcNow(), lease, cancellationToken);
+            catch
+            {
+                // Not recorded: keep them for the next round (their leases still hold them for this silo).
+                foreach (var f in finished)
+                {
+                    _finished.Enqueue(f);
+                }
+                throw;
+            }
+            Recorded(finished, failing);
             Dispatch(claimed, cancellationToken);
             return (claimed.Count, lease.Room);
         }
@@ -116,35 +131,24 @@ public sealed class DeliveryWorker(
         }
     }
 
-    /// <summary>Records the tries that ended since the last round; returns how many.</summary>
-    public async Task<int> RecordFinished(CancellationToken cancellationToken = default)
+    /// <summary>The tries that ended since the last round, at most a batch of them.</summary>
+    private List<FinishedAttempt> TakeFinished()
     {
         var batch = new List<FinishedAttempt>();
         while (batch.Count < 2_000 && _finished.TryDequeue(out var finished))
         {
             batch.Add(finished);
         }
-        if (batch.Count == 0)
+        return batch;
+    }
+
+    /// <summary>Reports recorded tries: failing endpoints to the log, every try and finished delivery to the metrics.</summary>
+    private void Recorded(IReadOnlyList<FinishedAttempt> batch, IReadOnlyList<DeliveryEndpoint> failing)
+    {
+        foreach (var endpoint in failing)
         {
-            return 0;
-        }
-        try
-        {
-            var failing = await store.Record(batch, clock.GetUtcNow(), Silo, options.Value.FailingAfterConsecutiveFailures, cancellationToken);
-            foreach (var endpoint in failing)
-            {
-                logger.LogWarning("Delivery endpoint of provider {ProviderId} on {Channel} is failing: {Count} or more consecutive failed tries",
-                    endpoint.ProviderId, endpoint.Channel, options.Value.FailingAfterConsecutiveFailures);
-            }
-        }
-        catch
-        {
-            // Not recorded: keep them for the next round (their leases still hold them for this silo).
-            foreach (var finished in batch)
-            {
-                _finished.Enqueue(finished);
-            }
-            throw;
+            logger.LogWarning("Delivery endpoint of provider {ProviderId} on {Channel} is failing: {Count} or more consecutive failed tries",
+                endpoint.ProviderId, endpoint.Channel, options.Value.FailingAfterConsecutiveFailures);
         }
         foreach (var f in batch)
         {
@@ -155,7 +159,6 @@ public sealed class DeliveryWorker(
                 telemetry.Finished(f.Work.Channel, f.Step.State, lag);
             }
         }
-        return batch.Count;
     }
 
     private async Task Send(DeliveryWork work, CancellationToken cancellationToken)

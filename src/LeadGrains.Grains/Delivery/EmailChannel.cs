@@ -1,3 +1,4 @@
+using MailKit;
 using MailKit.Net.Smtp;
 using MailKit.Security;
 using Microsoft.Extensions.DependencyInjection;
@@ -8,10 +9,12 @@ namespace LeadGrains.Grains.Delivery;
 
 /// <summary>
 /// Sends the <c>lead_assigned</c> e-mail (text and HTML parts) to the provider's address over SMTP with
-/// MailKit. Its Message-ID is the delivery's id on every try, so a mailbox can drop repeats.
-/// 4xx SMTP replies and network errors are retried; 5xx replies (a refused recipient, say) are not.
+/// MailKit, on a connection of <see cref="SmtpConnections"/>. Its Message-ID is the delivery's id on
+/// every try, so a mailbox can drop repeats. 4xx SMTP replies and network errors are retried; 5xx
+/// replies (a refused recipient, say) are not.
 /// </summary>
-public sealed class EmailChannel(IOptions<DeliveryOptions> options, [FromKeyedServices(LeadGrainsClock.Key)] TimeProvider clock) : IDeliveryChannel
+public sealed class EmailChannel(IOptions<DeliveryOptions> options, SmtpConnections connections,
+    [FromKeyedServices(LeadGrainsClock.Key)] TimeProvider clock) : IDeliveryChannel
 {
     public string Name => "email";
 
@@ -35,17 +38,29 @@ public sealed class EmailChannel(IOptions<DeliveryOptions> options, [FromKeyedSe
 
         using var timeout = new CancellationTokenSource(options.Value.AttemptTimeout, clock);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, cancellationToken);
-        using var client = new SmtpClient();
         try
         {
-            await client.ConnectAsync(smtp.Host, smtp.Port, smtp.UseTls ? SecureSocketOptions.StartTlsWhenAvailable : SecureSocketOptions.None, linked.Token);
-            if (!string.IsNullOrEmpty(smtp.Username))
+            while (true)
             {
-                await client.AuthenticateAsync(smtp.Username, smtp.Password, linked.Token);
+                var (client, reused) = await connections.Take(linked.Token);
+                try
+                {
+                    await client.SendAsync(message, linked.Token);
+                    connections.Return(client);
+                    return AttemptResult.Accepted(250);
+                }
+                catch (Exception error) when (reused && IsConnectionLost(error) && !linked.IsCancellationRequested)
+                {
+                    // A connection left open may have been closed by the server meanwhile: the same
+                    // message goes again on a new one (same Message-ID, so at worst a repeat).
+                    SmtpConnections.Discard(client);
+                }
+                catch
+                {
+                    SmtpConnections.Discard(client);
+                    throw;
+                }
             }
-            await client.SendAsync(message, linked.Token);
-            await client.DisconnectAsync(quit: true, linked.Token);
-            return AttemptResult.Accepted(250);
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
@@ -59,11 +74,14 @@ public sealed class EmailChannel(IOptions<DeliveryOptions> options, [FromKeyedSe
         {
             return AttemptResult.Retryable($"SMTP {(int)error.StatusCode}: {error.ErrorCode}", (int)error.StatusCode);
         }
-        catch (Exception error) when (error is SmtpProtocolException or System.Net.Sockets.SocketException or IOException or SslHandshakeException)
+        catch (Exception error) when (IsConnectionLost(error) || error is SslHandshakeException)
         {
             return AttemptResult.Retryable(error.GetType().Name + ": " + error.Message);
         }
     }
+
+    private static bool IsConnectionLost(Exception error) =>
+        error is SmtpProtocolException or ServiceNotConnectedException or System.Net.Sockets.SocketException or IOException;
 
     /// <summary>The Message-ID of a delivery (without angle brackets).</summary>
     public static string MessageId(Guid deliveryId) => $"{deliveryId:N}@leadgrains";

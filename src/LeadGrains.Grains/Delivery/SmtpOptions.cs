@@ -16,4 +16,10 @@ public sealed class SmtpOptions
     public string Password { get; set; } = "";
 
     public string From { get; set; } = "LeadGrains <leads@leadgrains.local>";
+
+    /// <summary>Open connections a silo keeps between messages, so messages sent in a row share one.</summary>
+    public int IdleConnections { get; set; } = 8;
+
+    /// <summary>How long an unused connection is kept open; servers drop idle clients after a few minutes.</summary>
+    public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromSeconds(30);
 }

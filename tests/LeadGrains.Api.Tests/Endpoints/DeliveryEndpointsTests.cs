@@ -106,7 +106,13 @@ public sealed class DeliveryEndpointsTests(LocalApiHost host)
         var deliveryId = delivery.GetProperty("delivery_id").GetGuid();
         Assert.Equal($"{deliveryId:N}@leadgrains", delivery.GetProperty("message_id").GetString());
 
-        await ApiDriver.Expect(HttpStatusCode.OK, api.Get($"/api/v1/admin/deliveries/{deliveryId}/attempts", api.Tokens.Ops(ws)));
+        await DeliveredAt(ws, deliveryId, attempts: 1);
+        // The accepted try is kept on the delivery row, not as an attempt row; the log shows it all the same.
+        var log = (await ApiDriver.Expect(HttpStatusCode.OK, api.Get($"/api/v1/admin/deliveries/{deliveryId}/attempts", api.Tokens.Ops(ws)))).Json.GetProperty("items");
+        Assert.Equal(1, log.GetArrayLength());
+        Assert.Equal(("accepted", 1, 250), (log[0].GetProperty("outcome").GetString(), log[0].GetProperty("attempt").GetInt32(), log[0].GetProperty("status_code").GetInt32()));
+        Assert.False(string.IsNullOrEmpty(log[0].GetProperty("silo").GetString()));
+        Assert.Equal(0L, await Db.Scalar<long>(host, "SELECT count(*) FROM delivery_attempts WHERE delivery_id = @deliveryId", new { deliveryId }));
         await ApiDriver.Expect(HttpStatusCode.OK, api.Get($"/api/v1/admin/deliveries/{deliveryId}", api.Tokens.Ops(ws)));
         await ApiDriver.Expect(HttpStatusCode.NotFound, api.Get($"/api/v1/admin/deliveries/{Guid.NewGuid()}/attempts", api.Tokens.Ops(ws)));
         await ApiDriver.Expect(HttpStatusCode.NotFound, api.Get($"/api/v1/admin/assignments/{Guid.NewGuid()}/deliveries", api.Tokens.Ops(ws)));
@@ -119,6 +125,11 @@ public sealed class DeliveryEndpointsTests(LocalApiHost host)
         Assert.Equal(deliveryId, resent.Json.GetProperty("delivery_ids")[0].GetGuid());
         var again = await ApiDriver.Expect(HttpStatusCode.Accepted, api.Post($"/api/v1/admin/assignments/{assignment}/deliveries/resend", api.Tokens.Admin(ws), new { channel = "email" }, key));
         Assert.Equal(resent.Text, again.Text);
+        // Sent again: the log keeps the first accepted try and adds the second.
+        await DeliveredAt(ws, deliveryId, attempts: 2);
+        var twice = (await ApiDriver.Expect(HttpStatusCode.OK, api.Get($"/api/v1/admin/deliveries/{deliveryId}/attempts", api.Tokens.Ops(ws)))).Json.GetProperty("items");
+        Assert.Equal([(1, "accepted"), (2, "accepted")],
+            twice.EnumerateArray().Select(a => (a.GetProperty("attempt").GetInt32(), a.GetProperty("outcome").GetString())).ToList());
         await ApiDriver.Expect(HttpStatusCode.Conflict, api.Post($"/api/v1/admin/assignments/{assignment}/deliveries/resend", api.Tokens.Admin(ws),
             new { channel = "webhook" }, new Dictionary<string, string> { ["Idempotency-Key"] = Guid.NewGuid().ToString() }));
         await ApiDriver.Expect(HttpStatusCode.BadRequest, api.Post($"/api/v1/admin/assignments/{assignment}/deliveries/resend", api.Tokens.Admin(ws),
@@ -143,5 +154,20 @@ public sealed class DeliveryEndpointsTests(LocalApiHost host)
         // The provider sees its own deliveries.
         var own = await ApiDriver.Expect(HttpStatusCode.OK, api.Get("/api/v1/provider/deliveries", api.Tokens.Provider(ws, provider)));
         Assert.Equal(deliveryId, own.Json.GetProperty("items")[0].GetProperty("delivery_id").GetGuid());
+    }
+
+    /// <summary>Waits (bounded) until the delivery is delivered after the given number of tries.</summary>
+    private async Task DeliveredAt(Guid ws, Guid deliveryId, int attempts)
+    {
+        for (var waited = 0; waited < 400; waited++)
+        {
+            var delivery = await ApiDriver.Expect(HttpStatusCode.OK, api.Get($"/api/v1/admin/deliveries/{deliveryId}", api.Tokens.Ops(ws)));
+            if (delivery.Str("state") == "delivered" && delivery.Json.GetProperty("attempts").GetInt32() == attempts)
+            {
+                return;
+            }
+            await Task.Delay(50);
+        }
+        Assert.Fail($"delivery {deliveryId} was not delivered at try {attempts} within 20 s");
     }
 }

@@ -41,8 +41,8 @@ public sealed record DeliveryFigures(
         var drainSeconds = Math.Round(drain.Elapsed.TotalSeconds, 1);
         var row = await connection.QuerySingleAsync<(long Created, long DuringDrive, long Delivered, long Dead, double? P50, double? P95, double? P99, double? Max)>("""
             WITH accepted AS (
-                SELECT d.id, t.started_at + t.latency_ms * interval '1 millisecond' AS accepted_at, d.assigned_at
-                  FROM deliveries d JOIN delivery_attempts t ON t.delivery_id = d.id AND t.outcome = 'accepted')
+                SELECT d.id, d.accepted_started_at + d.accepted_latency_ms * interval '1 millisecond' AS accepted_at, d.assigned_at
+                  FROM deliveries d WHERE d.accepted_attempt IS NOT NULL)
             SELECT (SELECT count(*) FROM deliveries),
                    (SELECT count(*) FROM accepted WHERE accepted_at <= @driveEndedAt),
                    (SELECT count(*) FROM deliveries WHERE state = 'delivered'),

@@ -1,5 +1,6 @@
 using Dapper;
 using LeadGrains.Cluster.Tests.Infrastructure;
+using LeadGrains.Domain.Delivery;
 using LeadGrains.Grains.Delivery;
 using static LeadGrains.Cluster.Tests.Infrastructure.Scenario;
 
@@ -67,6 +68,28 @@ public sealed class WebhookDeliveryTests(DeliveryClusterFixture fixture)
         Assert.Single(received.Select(r => r.Id).Distinct());
         Assert.All(received, r => Assert.True(r.IsSignedWith(secret)));
         DeliveryChecks.AssertDeliveredOnce(endpoint, secret, lead, delivered.AssignmentId);
+    }
+
+    [Fact]
+    public async Task An_accepted_try_recorded_after_its_lease_was_lost_is_logged_beside_the_holders_and_changes_nothing_on_the_row()
+    {
+        var endpoint = fixture.Receiver.NewEndpoint();
+        var (_, providerId, _) = await OneAssignment(endpoint);
+        var delivered = (await Delivered(providerId, count: 1)).Single();
+
+        // A silo whose lease ran out (another silo sent and recorded the delivery meanwhile) records its own accepted try late.
+        var store = fixture.Cluster.OfEverySilo<DeliveryStore>().First().Service;
+        var now = DateTimeOffset.UtcNow;
+        var late = new FinishedAttempt(
+            new DeliveryWork { DeliveryId = delivered.Id, LeaseToken = Guid.NewGuid(), Channel = "webhook", ProviderId = providerId, Attempt = 1 },
+            now, TimeSpan.FromMilliseconds(7), AttemptResult.Accepted(202), new DeliveryStep("delivered", null));
+        var noClaim = new LeaseRequest(now, Guid.NewGuid(), "silo-that-lost-its-lease", 0, 4, new Dictionary<DeliveryEndpoint, int>());
+        await store.RecordAndClaim([late], now, "silo-that-lost-its-lease", 5, noClaim, CancellationToken.None);
+
+        var row = (await fixture.Deliveries(providerId)).Single();
+        Assert.Equal(("delivered", 200, 1), (row.State, row.LastStatusCode, row.Attempts));
+        var log = await fixture.Attempts(delivered.Id);
+        Assert.Equal([("accepted", (int?)202), ("accepted", 200)], log.Select(a => (a.Outcome, a.StatusCode)));
     }
 
     [Fact]

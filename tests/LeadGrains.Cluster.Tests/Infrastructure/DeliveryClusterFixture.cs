@@ -66,7 +66,7 @@ public sealed class DeliveryClusterFixture : ClusterFixture
     {
         await using var connection = await Db.OpenConnectionAsync();
         return (await connection.QueryAsync<AttemptRow>(
-            "SELECT attempt, started_at, outcome, status_code, error FROM delivery_attempts WHERE delivery_id = @deliveryId ORDER BY attempt, id",
+            "SELECT attempt, started_at, outcome, status_code, error FROM delivery_attempt_log WHERE delivery_id = @deliveryId ORDER BY attempt, logged_id",
             new { deliveryId })).ToList();
     }
 
@@ -85,7 +85,7 @@ public sealed class DeliveryClusterFixture : ClusterFixture
         var attempts = await connection.QueryAsync<string>(
             """
             SELECT format('  try %s of %s by %s at %s: %s %s %s', a.attempt, a.delivery_id, a.silo, a.started_at, a.outcome, a.status_code, a.error)
-              FROM delivery_attempts a JOIN deliveries d ON d.id = a.delivery_id WHERE d.provider_id = @providerId ORDER BY a.id
+              FROM delivery_attempt_log a JOIN deliveries d ON d.id = a.delivery_id WHERE d.provider_id = @providerId ORDER BY a.started_at
             """, new { providerId });
         var cursor = await connection.QuerySingleAsync<string>(
             """
