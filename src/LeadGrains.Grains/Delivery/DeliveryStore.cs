@@ -107,8 +107,9 @@ public sealed class DeliveryStore(NpgsqlDataSource db)
             RETURNING d.id, d.provider_id, d.channel, f.outcome),
         logged AS (
             INSERT INTO delivery_attempts (delivery_id, attempt, started_at, latency_ms, outcome, status_code, error, silo)
-            SELECT f.id, f.attempt, f.started_at, f.latency_ms, f.outcome, f.status_code, f.error, @silo FROM f
-             WHERE f.outcome <> 'accepted' OR NOT EXISTS (SELECT 1 FROM moved WHERE moved.id = f.id)),
+            SELECT f.id, f.attempt, f.started_at, f.latency_ms, f.outcome, f.status_code, f.error, @silo
+              FROM f LEFT JOIN moved ON moved.id = f.id   -- a join: under the OR, NOT EXISTS ran once per try, quadratic in the batch
+             WHERE f.outcome <> 'accepted' OR moved.id IS NULL),
         per_endpoint AS (
             SELECT provider_id, channel, bool_or(outcome = 'accepted') AS succeeded, count(*) FILTER (WHERE outcome <> 'accepted') AS failures
               FROM moved GROUP BY provider_id, channel),
