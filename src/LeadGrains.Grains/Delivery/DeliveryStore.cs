@@ -36,7 +36,8 @@ public sealed class DeliveryStore(NpgsqlDataSource db)
     /// <summary>
     /// Records finished tries (<see cref="RecordSql"/>) and claims due deliveries (<see cref="ClaimSql"/>)
     /// in one statement batch, one after the other in one transaction (after the transaction's plan
-    /// setting): a silo's sending round costs one batch. Either part is left out when there is nothing to record or no room to claim.
+    /// setting): a silo's sending round costs one batch. Either part is left out when there is nothing
+    /// to record or no room to claim.
     /// Returns the endpoints that just became failing and the claimed work.
     /// </summary>
     public async Task<(IReadOnlyList<DeliveryEndpoint> Failing, IReadOnlyList<DeliveryWork> Claimed)> RecordAndClaim(
@@ -61,7 +62,10 @@ public sealed class DeliveryStore(NpgsqlDataSource db)
         // a second, and a generic plan cached while they were empty joined them by full scans, one per
         // claimed row — a claim then ran for 12-25 s and sending stalled (docs/PERFORMANCE.md).
         await connection.ExecuteAsync(new CommandDefinition("SET LOCAL plan_cache_mode = force_custom_plan", transaction: transaction, cancellationToken: cancellationToken));
-        await using var results = await connection.QueryMultipleAsync(new CommandDefinition(sql, new
+        IReadOnlyList<DeliveryEndpoint> failing = [];
+        IReadOnlyList<DeliveryWork> claimed = [];
+        // The results are read and closed before the commit: the connection runs one command at a time.
+        await using (var results = await connection.QueryMultipleAsync(new CommandDefinition(sql, new
         {
             ids = finished.Select(f => f.Work.DeliveryId).ToArray(),
             tokens = finished.Select(f => f.Work.LeaseToken).ToArray(),
@@ -78,12 +82,17 @@ public sealed class DeliveryStore(NpgsqlDataSource db)
             busyProviders = lease.InFlight.Keys.Select(k => k.ProviderId).ToArray(),
             busyChannels = lease.InFlight.Keys.Select(k => k.Channel).ToArray(),
             busyCounts = lease.InFlight.Values.ToArray(),
-        }, transaction, cancellationToken: cancellationToken));
-        IReadOnlyList<DeliveryEndpoint> failing = record
-            ? (await results.ReadAsync<(Guid, string)>()).Select(r => new DeliveryEndpoint(r.Item1, r.Item2)).ToList()
-            : [];
-        IReadOnlyList<DeliveryWork> claimed = claim ? (await results.ReadAsync<DeliveryWork>()).ToList() : [];
-        await results.DisposeAsync();
+        }, transaction, cancellationToken: cancellationToken)))
+        {
+            if (record)
+            {
+                failing = (await results.ReadAsync<(Guid, string)>()).Select(r => new DeliveryEndpoint(r.Item1, r.Item2)).ToList();
+            }
+            if (claim)
+            {
+                claimed = (await results.ReadAsync<DeliveryWork>()).ToList();
+            }
+        }
         await transaction.CommitAsync(cancellationToken);
         return (failing, claimed);
     }
