@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Npgsql;
 
 namespace LeadGrains.Grains.Distribution;
 
@@ -17,7 +18,7 @@ namespace LeadGrains.Grains.Distribution;
 /// alone, so batching changes the cost, never the outcome.
 /// </summary>
 public sealed class DistributionCommitter(
-    DistributionStore store,
+    NpgsqlDataSource db,
     IDistributionProbe probe,
     LeadGrainsTelemetry telemetry,
     [FromKeyedServices(LeadGrainsClock.Key)] TimeProvider clock,
@@ -74,7 +75,8 @@ public sealed class DistributionCommitter(
     }
 
     /// <summary>
-    /// Each lane runs on a thread of its own, blocking on the database. The lane is the silo's serial
+    /// Each lane runs on a thread of its own, blocking on the database through a connection of its own
+    /// (<see cref="LaneConnection"/>). The lane is the silo's serial
     /// section: at the peak, every moment it is not recording caps the silo's rate, and with the thread
     /// pool busy with the grains' turns, each of its continuations would wait in the pool's queue.
     /// </summary>
@@ -86,6 +88,7 @@ public sealed class DistributionCommitter(
     private void Drain(Channel<Pending> lane)
     {
         var batch = new List<Pending>(MaxBatch);
+        using var connection = new LaneConnection(db);
         // Not the stopping token: the loop ends when StopAsync has completed the lane and it is empty.
         while (lane.Reader.WaitToReadAsync(CancellationToken.None).AsTask().GetAwaiter().GetResult())
         {
@@ -93,19 +96,19 @@ public sealed class DistributionCommitter(
             {
                 batch.Add(next);
             }
-            Flush(batch);
+            Flush(connection, batch);
             Interlocked.Add(ref _queued, -batch.Count);
             batch.Clear();
         }
     }
 
-    private void Flush(List<Pending> batch)
+    private void Flush(LaneConnection connection, List<Pending> batch)
     {
         var started = TimeProvider.System.GetTimestamp();   // wall time: the business clock may be virtual
         try
         {
             var plans = batch.Select(p => (p.Plan, (long)clock.GetElapsedTime(p.StartedTimestamp).TotalMilliseconds)).ToList();
-            var rows = store.Record(plans, () =>
+            var rows = DistributionStore.Record(connection.Get(), plans, () =>
             {
                 foreach (var pending in batch)
                 {
@@ -120,16 +123,18 @@ public sealed class DistributionCommitter(
         }
         catch (Exception error) when (batch.Count > 1 && !DatabaseUnavailable.Is(error))
         {
+            connection.Drop();
             telemetry.GroupCommitted(batch.Count, TimeProvider.System.GetElapsedTime(started).TotalMilliseconds, committed: false);
             // One failing distribution must not fail its neighbours: each goes again on its own.
             logger.LogWarning(error, "A transaction of {Count} distributions failed; recording each on its own", batch.Count);
             foreach (var pending in batch)
             {
-                Flush([pending]);
+                Flush(connection, [pending]);
             }
         }
         catch (Exception error)
         {
+            connection.Drop();
             // Alone, or the database itself is unreachable, broken or timing out: that is not one bad
             // distribution, and one-by-one retries would each wait out the same fault. The whole group
             // fails at once; each lead's queue retries it with backoff.

@@ -35,15 +35,15 @@ public sealed class DistributionStore(NpgsqlDataSource db)
 
     /// <summary>
     /// Guards and records the plans through <c>record_distributions</c> in one transaction (one call,
-    /// then the commit), answering one row per plan, in order. <paramref name="beforeCommit"/> runs once
-    /// the rows are written and before they commit — the instant a crash is most expensive.
+    /// then the commit) on the caller's open <paramref name="connection"/>, answering one row per plan,
+    /// in order. <paramref name="beforeCommit"/> runs once the rows are written and before they commit —
+    /// the instant a crash is most expensive.
     /// Synchronous on purpose: the committer's lane calls it from a thread of its own (see
     /// <see cref="DistributionCommitter"/>), which then waits on the socket, not in the thread pool's queue.
     /// </summary>
-    public IReadOnlyList<RecordedRow> Record(IReadOnlyList<(DistributionPlan Plan, long ElapsedMs)> plans, Action beforeCommit)
+    public static IReadOnlyList<RecordedRow> Record(NpgsqlConnection connection, IReadOnlyList<(DistributionPlan Plan, long ElapsedMs)> plans, Action beforeCommit)
     {
         var arrays = DistributionPlanArrays.From(plans);
-        using var connection = db.OpenConnection();
         using var transaction = connection.BeginTransaction();
         var rows = connection.Query<RecordedRow>("""
             SELECT outcome, lead_status, attempt, version, pointer, balances, paused_subscription_ids

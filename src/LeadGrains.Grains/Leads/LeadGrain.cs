@@ -247,6 +247,9 @@ public sealed class LeadGrain(
             case NicheDistributionOutcome.Recorded:
                 // The niche's completion wrote this status; no need to read the row back on the hot path.
                 _lead = lead with { Status = LeadStatus.AfterDistribution(answer.Result!.Assignments.Count) };
+                // Distributed: this lead's work is done. Kept in memory, its activation would survive every
+                // collection until the idle timeout, and the silo would hold every lead of the last hours.
+                DeactivateOnIdle();
                 break;
             case NicheDistributionOutcome.Busy:
                 await Postpone("busy");

@@ -75,4 +75,42 @@ public sealed class DatabaseFaultTests(ShortCommandTimeoutClusterFixture fixture
         }
         await fixture.AssertInvariantsHold();
     }
+
+    [Fact]
+    public async Task A_commit_lane_whose_connection_is_ended_mid_group_opens_a_new_one_for_the_next_group()
+    {
+        var s = await Scenario.Start(fixture.Grains);
+        var niche = await s.Niche(new Level(1, 2, 100));
+        await s.Subscribe(niche, await s.Provider(1_000_000), 1);
+        Assert.Equal(DistributeOutcome.Completed, (await s.Distribute(await s.Lead(niche))).Outcome);
+        var lead = await s.Lead(niche);
+
+        // The lane keeps its connection from one group to the next. Hold the niche's row so the next group
+        // waits inside record_distributions, then end that backend, as a failing or restarted server would.
+        await using (var blocker = await fixture.Db.OpenConnectionAsync())
+        await using (var blocking = await blocker.BeginTransactionAsync())
+        {
+            await blocker.ExecuteAsync("SELECT 1 FROM niches WHERE id = @id FOR UPDATE", new { id = niche.NicheId }, blocking);
+            var attempt = s.Distribute(lead);
+            var ended = 0;
+            for (var waited = 0; ended == 0 && waited < 100; waited++)
+            {
+                await Task.Delay(100);
+                ended = await blocker.QuerySingleAsync<int>("""
+                    WITH lane AS MATERIALIZED (
+                        SELECT pid FROM pg_stat_activity
+                         WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%FROM record_distributions(%')
+                    SELECT count(*)::int FROM lane WHERE pg_terminate_backend(pid)
+                    """, transaction: blocking);
+            }
+            Assert.Equal(1, ended);
+            await Assert.ThrowsAnyAsync<Exception>(() => attempt);
+            await blocking.RollbackAsync();
+        }
+
+        // Had the lane kept the dead connection, every later group would fail on it.
+        Assert.Equal(DistributeOutcome.Completed, (await s.Distribute(lead)).Outcome);
+        Assert.Equal(DistributeOutcome.Completed, (await s.Distribute(await s.Lead(niche))).Outcome);
+        await fixture.AssertInvariantsHold();
+    }
 }

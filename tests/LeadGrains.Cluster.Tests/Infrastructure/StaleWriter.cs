@@ -22,5 +22,9 @@ public sealed class StaleWriter(NpgsqlDataSource db)
 
     /// <summary>Records the plan on a thread of its own, so that several writers run at once.</summary>
     public Task<DistributionStore.RecordedRow> Record(DistributionPlan plan) =>
-        Task.Run(() => new DistributionStore(db).Record([(plan, 0)], () => { }).Single());
+        Task.Run(() =>
+        {
+            using var connection = db.OpenConnection();
+            return DistributionStore.Record(connection, [(plan, 0)], () => { }).Single();
+        });
 }
