@@ -76,7 +76,7 @@ public sealed class DistributionCommitter(
 
     /// <summary>
     /// Each lane runs on a thread of its own, blocking on the database through a connection of its own
-    /// (<see cref="LaneConnection"/>). The lane is the silo's serial
+    /// (<see cref="KeptConnection"/>). The lane is the silo's serial
     /// section: at the peak, every moment it is not recording caps the silo's rate, and with the thread
     /// pool busy with the grains' turns, each of its continuations would wait in the pool's queue.
     /// </summary>
@@ -88,7 +88,7 @@ public sealed class DistributionCommitter(
     private void Drain(Channel<Pending> lane)
     {
         var batch = new List<Pending>(MaxBatch);
-        using var connection = new LaneConnection(db);
+        using var connection = new KeptConnection(db);
         // Not the stopping token: the loop ends when StopAsync has completed the lane and it is empty.
         while (lane.Reader.WaitToReadAsync(CancellationToken.None).AsTask().GetAwaiter().GetResult())
         {
@@ -102,7 +102,7 @@ public sealed class DistributionCommitter(
         }
     }
 
-    private void Flush(LaneConnection connection, List<Pending> batch)
+    private void Flush(KeptConnection connection, List<Pending> batch)
     {
         var started = TimeProvider.System.GetTimestamp();   // wall time: the business clock may be virtual
         try

@@ -1,3 +1,7 @@
+using System.Data;
+using LeadGrains.Data;
+using Npgsql;
+
 namespace LeadGrains.Grains.Leads;
 
 /// <summary>
@@ -6,9 +10,10 @@ namespace LeadGrains.Grains.Leads;
 /// activation (opening a connection, a round trip, PostgreSQL's per-statement work). A request waits
 /// only while a query is already running, then goes with everyone who queued meanwhile; alone, it is
 /// read at once. Every answer comes from a query that started after its request was made, so a grain
-/// sees what was committed before it asked, as a query of its own would.
+/// sees what was committed before it asked, as a query of its own would. The reads go through one
+/// connection kept between them (<see cref="KeptConnection"/>), used by one reading loop at a time.
 /// </summary>
-public sealed class LeadRowReader(LeadStore store)
+public sealed class LeadRowReader(NpgsqlDataSource db) : IDisposable
 {
     /// <summary>Rows per query at most.</summary>
     public const int MaxBatch = 256;
@@ -16,6 +21,7 @@ public sealed class LeadRowReader(LeadStore store)
     private sealed record Request(Guid LeadId, TaskCompletionSource<LeadRow?> Row);
 
     private readonly Lock _gate = new();
+    private readonly KeptConnection _connection = new(db);
     private List<Request> _waiting = [];
     private bool _reading;
 
@@ -44,7 +50,7 @@ public sealed class LeadRowReader(LeadStore store)
         {
             try
             {
-                var rows = await store.FindMany(batch.Select(r => r.LeadId).Distinct().ToArray());
+                var rows = await Read(batch.Select(r => r.LeadId).Distinct().ToArray());
                 foreach (var request in batch)
                 {
                     request.Row.TrySetResult(rows.GetValueOrDefault(request.LeadId));
@@ -52,11 +58,28 @@ public sealed class LeadRowReader(LeadStore store)
             }
             catch (Exception error)
             {
+                _connection.Drop();
                 foreach (var request in batch)
                 {
                     request.Row.TrySetException(error);
                 }
             }
+        }
+    }
+
+    private async Task<Dictionary<Guid, LeadRow>> Read(Guid[] leadIds)
+    {
+        var connection = await _connection.GetAsync();
+        try
+        {
+            return await LeadStore.FindMany(connection, leadIds);
+        }
+        catch (NpgsqlException) when (connection.State != ConnectionState.Open)
+        {
+            // The kept connection died since the last read (a restarted or failed-over server). A read
+            // changes nothing, so it goes again at once on a fresh connection.
+            _connection.Drop();
+            return await LeadStore.FindMany(await _connection.GetAsync(), leadIds);
         }
     }
 
@@ -81,4 +104,6 @@ public sealed class LeadRowReader(LeadStore store)
             return first;
         }
     }
+
+    public void Dispose() => _connection.Dispose();
 }

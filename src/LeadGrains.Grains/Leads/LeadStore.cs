@@ -15,10 +15,9 @@ public sealed class LeadStore(NpgsqlDataSource db)
         created_at, approved_at, distributed_at, distribution_attempts, expires_at
         """;
 
-    /// <summary>The rows of those leads that exist, by id (read together for <see cref="LeadRowReader"/>).</summary>
-    public async Task<Dictionary<Guid, LeadRow>> FindMany(Guid[] leadIds)
+    /// <summary>The rows of those leads that exist, by id (read together for <see cref="LeadRowReader"/>, on its connection).</summary>
+    public static async Task<Dictionary<Guid, LeadRow>> FindMany(NpgsqlConnection connection, Guid[] leadIds)
     {
-        await using var connection = await db.OpenConnectionAsync();
         var rows = await connection.QueryAsync<LeadRow>($"SELECT {Columns} FROM leads WHERE id = ANY(@leadIds)", new { leadIds });
         return rows.ToDictionary(row => row.Id);
     }

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Dapper;
 using LeadGrains.Abstractions.Leads;
 using LeadGrains.Cluster.Tests.Infrastructure;
+using Orleans.Runtime;
 using Orleans.TestingHost;
 using static LeadGrains.Cluster.Tests.Infrastructure.Scenario;
 
@@ -112,5 +113,37 @@ public sealed class DatabaseFaultTests(ShortCommandTimeoutClusterFixture fixture
         Assert.Equal(DistributeOutcome.Completed, (await s.Distribute(lead)).Outcome);
         Assert.Equal(DistributeOutcome.Completed, (await s.Distribute(await s.Lead(niche))).Outcome);
         await fixture.AssertInvariantsHold();
+    }
+
+    [Fact]
+    public async Task A_lead_row_reader_whose_connection_was_ended_reads_on_a_new_one()
+    {
+        var s = await Scenario.Start(fixture.Grains);
+        var niche = await s.Niche(new Level(1, 2, 100));
+        await s.Subscribe(niche, await s.Provider(1_000_000), 1);
+        var leads = new List<Guid>();
+        for (var i = 0; i < 4; i++)
+        {
+            leads.Add(await s.Lead(niche));
+        }
+        await fixture.Grains.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);   // the next call to a lead reads its row
+        Assert.NotNull(await fixture.Grains.GetGrain<ILeadGrain>(leads[0]).Get());
+
+        // Each silo's reader keeps its connection between reads: end those backends, as a failing or restarted server would.
+        await using (var admin = await fixture.Db.OpenConnectionAsync())
+        {
+            var ended = await admin.QuerySingleAsync<int>("""
+                WITH readers AS MATERIALIZED (
+                    SELECT pid FROM pg_stat_activity
+                     WHERE datname = current_database() AND pid <> pg_backend_pid() AND query LIKE '%FROM leads WHERE id = ANY(%')
+                SELECT count(*)::int FROM readers WHERE pg_terminate_backend(pid)
+                """);
+            Assert.True(ended >= 1, "no lead reader's connection was found to end");
+        }
+
+        // A read changes nothing, so the reader reads again on a fresh connection: no activation fails.
+        Assert.Equal(LeadStatus.Approved, (await fixture.Grains.GetGrain<ILeadGrain>(leads[1]).Get())!.Status);
+        Assert.Equal(LeadStatus.Approved, (await fixture.Grains.GetGrain<ILeadGrain>(leads[2]).Get())!.Status);
+        Assert.Equal(DistributeOutcome.Completed, (await s.Distribute(leads[3])).Outcome);
     }
 }
