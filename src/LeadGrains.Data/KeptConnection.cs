@@ -1,3 +1,4 @@
+using System.Data;
 using Npgsql;
 
 namespace LeadGrains.Data;
@@ -17,7 +18,23 @@ public sealed class KeptConnection(NpgsqlDataSource db) : IDisposable
 
     public NpgsqlConnection Get() => _open ??= db.OpenConnection();
 
-    public async ValueTask<NpgsqlConnection> GetAsync() => _open ??= await db.OpenConnectionAsync();
+    /// <summary>
+    /// Runs a read on the kept connection. A connection that died while kept (a restarted or failed-over
+    /// server) is replaced and the read goes again once on the fresh one: a read changes nothing.
+    /// </summary>
+    public async Task<T> Read<T>(Func<NpgsqlConnection, Task<T>> read)
+    {
+        var connection = _open ??= await db.OpenConnectionAsync();
+        try
+        {
+            return await read(connection);
+        }
+        catch (NpgsqlException) when (connection.State != ConnectionState.Open)
+        {
+            Drop();
+            return await read(_open = await db.OpenConnectionAsync());
+        }
+    }
 
     public void Drop()
     {

@@ -1,4 +1,3 @@
-using System.Data;
 using LeadGrains.Data;
 using Npgsql;
 
@@ -50,7 +49,8 @@ public sealed class LeadRowReader(NpgsqlDataSource db) : IDisposable
         {
             try
             {
-                var rows = await Read(batch.Select(r => r.LeadId).Distinct().ToArray());
+                var leadIds = batch.Select(r => r.LeadId).Distinct().ToArray();
+                var rows = await _connection.Read(connection => LeadStore.FindMany(connection, leadIds));
                 foreach (var request in batch)
                 {
                     request.Row.TrySetResult(rows.GetValueOrDefault(request.LeadId));
@@ -64,22 +64,6 @@ public sealed class LeadRowReader(NpgsqlDataSource db) : IDisposable
                     request.Row.TrySetException(error);
                 }
             }
-        }
-    }
-
-    private async Task<Dictionary<Guid, LeadRow>> Read(Guid[] leadIds)
-    {
-        var connection = await _connection.GetAsync();
-        try
-        {
-            return await LeadStore.FindMany(connection, leadIds);
-        }
-        catch (NpgsqlException) when (connection.State != ConnectionState.Open)
-        {
-            // The kept connection died since the last read (a restarted or failed-over server). A read
-            // changes nothing, so it goes again at once on a fresh connection.
-            _connection.Drop();
-            return await LeadStore.FindMany(await _connection.GetAsync(), leadIds);
         }
     }
 

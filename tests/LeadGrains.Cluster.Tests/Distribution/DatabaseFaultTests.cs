@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Dapper;
 using LeadGrains.Abstractions.Leads;
 using LeadGrains.Cluster.Tests.Infrastructure;
+using Npgsql;
 using Orleans.Runtime;
 using Orleans.TestingHost;
 using static LeadGrains.Cluster.Tests.Infrastructure.Scenario;
@@ -97,12 +98,7 @@ public sealed class DatabaseFaultTests(ShortCommandTimeoutClusterFixture fixture
             for (var waited = 0; ended == 0 && waited < 100; waited++)
             {
                 await Task.Delay(100);
-                ended = await blocker.QuerySingleAsync<int>("""
-                    WITH lane AS MATERIALIZED (
-                        SELECT pid FROM pg_stat_activity
-                         WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%FROM record_distributions(%')
-                    SELECT count(*)::int FROM lane WHERE pg_terminate_backend(pid)
-                    """, transaction: blocking);
+                ended = await EndBackends(blocker, "wait_event_type = 'Lock' AND query LIKE '%FROM record_distributions(%'", blocking);
             }
             Assert.Equal(1, ended);
             await Assert.ThrowsAnyAsync<Exception>(() => attempt);
@@ -132,12 +128,7 @@ public sealed class DatabaseFaultTests(ShortCommandTimeoutClusterFixture fixture
         // Each silo's reader keeps its connection between reads: end those backends, as a failing or restarted server would.
         await using (var admin = await fixture.Db.OpenConnectionAsync())
         {
-            var ended = await admin.QuerySingleAsync<int>("""
-                WITH readers AS MATERIALIZED (
-                    SELECT pid FROM pg_stat_activity
-                     WHERE datname = current_database() AND pid <> pg_backend_pid() AND query LIKE '%FROM leads WHERE id = ANY(%')
-                SELECT count(*)::int FROM readers WHERE pg_terminate_backend(pid)
-                """);
+            var ended = await EndBackends(admin, "query LIKE '%FROM leads WHERE id = ANY(%'");
             Assert.True(ended >= 1, "no lead reader's connection was found to end");
         }
 
@@ -146,4 +137,13 @@ public sealed class DatabaseFaultTests(ShortCommandTimeoutClusterFixture fixture
         Assert.Equal(LeadStatus.Approved, (await fixture.Grains.GetGrain<ILeadGrain>(leads[2]).Get())!.Status);
         Assert.Equal(DistributeOutcome.Completed, (await s.Distribute(leads[3])).Outcome);
     }
+
+    /// <summary>Ends the backends of the test's database (not the asking one) that match <paramref name="condition"/> on <c>pg_stat_activity</c>; returns how many.</summary>
+    private static Task<int> EndBackends(NpgsqlConnection connection, string condition, NpgsqlTransaction? transaction = null) =>
+        connection.QuerySingleAsync<int>($"""
+            WITH matching AS MATERIALIZED (
+                SELECT pid FROM pg_stat_activity
+                 WHERE datname = current_database() AND pid <> pg_backend_pid() AND {condition})
+            SELECT count(*)::int FROM matching WHERE pg_terminate_backend(pid)
+            """, transaction: transaction);
 }
