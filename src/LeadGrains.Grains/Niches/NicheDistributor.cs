@@ -38,7 +38,7 @@ internal sealed class NicheDistributor
         _services = services;
         _reload = reload;
         _plans = new PlansInFlight(services.Committer);
-        _unsaved = new UnsavedServices(nicheId, services.Store, services.Logger, services.Clock.GetUtcNow());
+        _unsaved = new UnsavedServices(nicheId, services.Store, services.Logger, services.Clock.GetUtcNow(), services.Options.Value.ServiceSaveInterval);
         _fairness = new FairnessWindow(services.Fairness);
     }
 
@@ -89,7 +89,7 @@ internal sealed class NicheDistributor
                 if (row.Outcome == "recorded")
                 {
                     result = Learn(plan, row, (long)clock.GetElapsedTime(started).TotalMilliseconds);
-                    _unsaved.SaveIfDue(clock.GetUtcNow(), _services.Options.Value.ServiceSaveInterval);
+                    _unsaved.SaveIfDue(clock.GetUtcNow());
                     break;
                 }
                 // Refused: nothing was written, and the plans decided after this one assumed it was.

@@ -14,13 +14,14 @@ namespace LeadGrains.Grains.Niches;
 /// been recorded all the same) until the niche has reloaded what the database holds.
 /// Used only from the niche grain's serial turns.
 /// </summary>
-internal sealed class UnsavedServices(Guid nicheId, NicheStore store, ILogger logger, DateTimeOffset activatedAt)
+/// <param name="interval">How often a busy niche saves.</param>
+internal sealed class UnsavedServices(Guid nicheId, NicheStore store, ILogger logger, DateTimeOffset activatedAt, TimeSpan interval)
 {
     private readonly Dictionary<Guid, DateTimeOffset> _unsaved = new();
     private readonly SortedSet<DateTimeOffset> _inFlight = new();
     private DateTimeOffset _latestAnswered = DateTimeOffset.MinValue;
     private DateTimeOffset _lostFrom = DateTimeOffset.MaxValue;
-    private DateTimeOffset _lastSave = activatedAt;   // the first save falls one interval after the activation
+    private DateTimeOffset _nextSave = ServiceSaveSchedule.FirstSaveDue(nicheId, activatedAt, interval);
     private Task _saving = Task.CompletedTask;
 
     /// <summary>A plan served at <paramref name="servedAt"/> is handed to the committer.</summary>
@@ -74,12 +75,12 @@ internal sealed class UnsavedServices(Guid nicheId, NicheStore store, ILogger lo
     }
 
     /// <summary>
-    /// Starts a save in the background when one is due (something unsaved, <paramref name="interval"/>
-    /// since the last) and none is running; the distribution that triggers it does not wait for it.
+    /// Starts a save in the background when one is due (something unsaved, an interval since the
+    /// last) and none is running; the distribution that triggers it does not wait for it.
     /// </summary>
-    public void SaveIfDue(DateTimeOffset now, TimeSpan interval)
+    public void SaveIfDue(DateTimeOffset now)
     {
-        if (_unsaved.Count > 0 && _saving.IsCompleted && now - _lastSave >= interval)
+        if (_unsaved.Count > 0 && _saving.IsCompleted && now >= _nextSave)
         {
             _saving = Save(now);
         }
@@ -97,7 +98,7 @@ internal sealed class UnsavedServices(Guid nicheId, NicheStore store, ILogger lo
 
     private async Task Save(DateTimeOffset now)
     {
-        _lastSave = now;
+        _nextSave = now + interval;
         var taken = new Dictionary<Guid, DateTimeOffset>(_unsaved);
         try
         {
