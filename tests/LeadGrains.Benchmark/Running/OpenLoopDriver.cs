@@ -31,6 +31,7 @@ public static class OpenLoopDriver
         using var stop = new CancellationTokenSource();
         var reporter = ProgressReporter.Run(calls, leadIds.Count, progress, stop.Token);
         var t0 = Stopwatch.GetTimestamp();
+        var startedAt = DateTimeOffset.UtcNow;   // to match a slow second with the server's log
         var lastStart = t0;
         for (var i = 0; i < leadIds.Count; i++)
         {
@@ -68,7 +69,7 @@ public static class OpenLoopDriver
         var seconds = Stopwatch.GetElapsedTime(t0).TotalSeconds;
         await stop.CancelAsync();
         await reporter;
-        progress.WriteLine("[bench] slowest seconds (second of the run the leads started in: worst latency): " +
+        progress.WriteLine($"[bench] slowest seconds (second of the run, which started at {startedAt:HH:mm:ss.fff} UTC, the leads started in: worst latency): " +
             string.Join(", ", calls.WorstSeconds(5).Select(s => $"{s.Second} s: {s.WorstMs:F0} ms")));
 
         // The schedule puts N leads in N/R seconds (the last one 1/R before the end), so a run that kept it reports exactly R.
