@@ -116,8 +116,8 @@ public sealed class ClusterTlsTests(TlsClusterFixture fixture) : IClassFixture<T
 
     /// <summary>
     /// Three attempts a second apart instead of Orleans' default fifteen over about three minutes
-    /// (which made each refusal take that long): the cluster is up before any client starts, so a
-    /// client that fails three times is refused, not early.
+    /// (which made each refusal take that long): the cluster is up before any client starts, so
+    /// three failures are a refusal, not a cluster still starting.
     /// </summary>
     private sealed class FewConnectionAttempts : IClientConnectionRetryFilter
     {
